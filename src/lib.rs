@@ -1,0 +1,40 @@
+//! Memory mapping for Linux with **no libc at all**.
+//!
+//! rawmap issues `mmap`, `munmap`, `openat`, `ftruncate` and friends as
+//! inline system calls on x86_64, aarch64 and riscv64, decodes the kernel's
+//! `-errno` into [`Errno`], and builds on that:
+//!
+//! - [`sys`]: the raw layer, one thin wrapper per system call, named and
+//!   ordered like the C functions (`mmap(addr, len, prot, flags, fd, offset)`).
+//! - [`Errno`], the typed [flags](crate::flags), [`OwnedFd`]/[`BorrowedFd`]
+//!   and [`page_size`].
+//!
+//! The crate is `#![no_std]` and never links libc: it works in a static
+//! binary that has neither. The optional `std` feature only adds conversions
+//! into `std` types.
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(not(target_os = "linux"))]
+compile_error!("rawmap supports Linux only");
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "riscv64"
+)))]
+compile_error!("rawmap supports x86_64, aarch64 and riscv64");
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod fd;
+pub mod flags;
+pub mod page;
+pub mod sys;
+
+pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+pub use flags::{Advice, MapFlags, Mode, MremapFlags, MsyncFlags, OFlags, ProtFlags};
+pub use page::page_size;
+pub use sys::Errno;
