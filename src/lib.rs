@@ -6,7 +6,7 @@
 //!
 //! - [`sys`]: the raw layer, one thin wrapper per system call, named and
 //!   ordered like the C functions (`mmap(addr, len, prot, flags, fd, offset)`).
-//! - [`Errno`], the typed [flags](crate::flags), [`OwnedFd`]/[`BorrowedFd`]
+//! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
 //!
 //! The crate is `#![no_std]` and never links libc: it works in a static
