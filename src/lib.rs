@@ -29,9 +29,15 @@ compile_error!("rawmap supports x86_64, aarch64 and riscv64");
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod bump;
 pub mod fd;
+pub mod file;
 pub mod flags;
+pub mod global_bump;
+pub mod mmap;
 pub mod page;
+#[cfg(feature = "rt")]
+pub mod rt;
 pub mod sys;
 
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
