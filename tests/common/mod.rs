@@ -96,3 +96,262 @@ pub fn maps_entry(addr: usize) -> Option<String> {
         (a..b).contains(&addr)
     })
 }
+
+// ---- Helpers for the reliability suites (differential, model-based, fault
+// injection, leaks): case counts, fixed-seed proptest configs, outcome tallies.
+
+/// `native` cases on x86_64, `qemu` under qemu-user (whose translated code is
+/// slower): the suites stay within a few minutes on every arch.
+pub fn cases(native: u32, qemu: u32) -> u32 {
+    if under_qemu().is_some() { qemu } else { native }
+}
+
+/// A proptest configuration that is reproducible: a fixed seed, `cases`
+/// cases, no failure-persistence file (the seed is the regression record).
+/// On failure proptest shrinks the input and reports the minimal case.
+pub fn fixed_config(seed: u64, cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// The name of an errno value ("EINVAL"), or its number.
+pub fn errno_name(raw: i32) -> String {
+    match rawmap::Errno::new(raw).name() {
+        Some(n) => n.to_owned(),
+        None => format!("errno {raw}"),
+    }
+}
+
+/// The calling thread's libc `errno` (after a failed libc call).
+pub fn libc_errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+/// Counts outcomes ("ok", "EINVAL", ...) of a property and prints them: the
+/// printed summary shows which answers the generated cases reached.
+#[derive(Default)]
+pub struct Tally {
+    counts: std::sync::Mutex<std::collections::BTreeMap<String, u32>>,
+}
+
+impl Tally {
+    /// Records one case whose outcome was `Ok` or the raw errno.
+    pub fn record<T>(&self, outcome: &Result<T, i32>) {
+        let key = match outcome {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => errno_name(*e),
+        };
+        *self.counts.lock().unwrap().entry(key).or_insert(0) += 1;
+    }
+    /// Number of cases recorded.
+    pub fn total(&self) -> u32 {
+        self.counts.lock().unwrap().values().sum()
+    }
+    /// How many cases ended with `key` ("ok", "EINVAL", ...).
+    pub fn get(&self, key: &str) -> u32 {
+        self.counts.lock().unwrap().get(key).copied().unwrap_or(0)
+    }
+    /// "ok 12, EINVAL 30, ..."
+    pub fn summary(&self) -> String {
+        let c = self.counts.lock().unwrap();
+        c.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    /// Prints the summary line and asserts that every outcome in `expected`
+    /// was reached at least once (so the generator really covers them).
+    pub fn finish(&self, what: &str, expected: &[&str]) {
+        println!(
+            "{what}: {} cases, outcomes: {}",
+            self.total(),
+            self.summary()
+        );
+        for e in expected {
+            assert!(
+                self.get(e) > 0,
+                "{what}: no generated case reached {e}; outcomes: {}",
+                self.summary()
+            );
+        }
+    }
+}
+
+/// Every kind of descriptor a syscall may be handed, for the differential
+/// tests: the same numbers go to rawmap and to glibc.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FdKind {
+    /// A regular file opened `O_RDWR`.
+    ReadWrite,
+    /// The same file opened `O_RDONLY`.
+    ReadOnly,
+    /// The same file opened `O_WRONLY`.
+    WriteOnly,
+    /// The same file opened `O_RDWR | O_APPEND`.
+    Append,
+    /// A directory (`O_RDONLY | O_DIRECTORY`).
+    Directory,
+    /// The read end of a pipe.
+    Pipe,
+    /// An `O_PATH` descriptor of the file (no I/O, no mmap).
+    PathOnly,
+    /// A memfd (shmem), read-write.
+    Memfd,
+    /// A memfd with `F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK`.
+    SealedMemfd,
+    /// A number that is not an open descriptor.
+    Closed,
+    /// -1 (what `None` means for rawmap's mmap).
+    MinusOne,
+    /// `AT_FDCWD` (-100): a valid dirfd, not a descriptor.
+    AtFdcwd,
+}
+
+impl FdKind {
+    pub const ALL: [FdKind; 12] = [
+        FdKind::ReadWrite,
+        FdKind::ReadOnly,
+        FdKind::WriteOnly,
+        FdKind::Append,
+        FdKind::Directory,
+        FdKind::Pipe,
+        FdKind::PathOnly,
+        FdKind::Memfd,
+        FdKind::SealedMemfd,
+        FdKind::Closed,
+        FdKind::MinusOne,
+        FdKind::AtFdcwd,
+    ];
+}
+
+/// The descriptors of [`FdKind`], opened with std/libc (independently of
+/// rawmap). Files and memfds start `FdZoo::SIZE` bytes long;
+/// [`FdZoo::restore`] puts the sizes back after a case changed them.
+pub struct FdZoo {
+    pub file: TmpFile,
+    pub dir: std::path::PathBuf,
+    rw: std::fs::File,
+    ro: std::fs::File,
+    wo: std::fs::File,
+    append: std::fs::File,
+    dirfd: std::fs::File,
+    pipe: [std::os::fd::OwnedFd; 2],
+    path: std::os::fd::OwnedFd,
+    memfd: std::fs::File,
+    sealed: std::fs::File,
+    pub size: u64,
+}
+
+impl FdZoo {
+    /// A number that is never open here: the lowest free number is always
+    /// taken first, and the tests hold far fewer descriptors.
+    pub const CLOSED: i32 = 10_007;
+
+    pub fn new() -> Self {
+        use std::fs::OpenOptions;
+        use std::os::fd::{FromRawFd, OwnedFd};
+        use std::os::unix::fs::OpenOptionsExt;
+        let page = rawmap::page_size() as u64;
+        let size = 2 * page + 100;
+        let data: Vec<u8> = (0..size).map(|i| i as u8).collect();
+        let file = TmpFile::with_contents("zoo", &data);
+        let rw = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(file.path())
+            .unwrap();
+        let ro = OpenOptions::new().read(true).open(file.path()).unwrap();
+        let wo = OpenOptions::new().write(true).open(file.path()).unwrap();
+        let append = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(file.path())
+            .unwrap();
+        let dir = std::env::temp_dir();
+        let dirfd = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY)
+            .open(&dir)
+            .unwrap();
+        let mut p = [0i32; 2];
+        // SAFETY: `p` has room for the two descriptors pipe writes.
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        // SAFETY: pipe just returned these two open descriptors, now owned.
+        let pipe = unsafe { [OwnedFd::from_raw_fd(p[0]), OwnedFd::from_raw_fd(p[1])] };
+        // SAFETY: a C string path; O_PATH opens no file for I/O.
+        let path_fd = unsafe { libc::open(file.c().as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+        assert!(path_fd >= 0);
+        // SAFETY: a new descriptor, owned from here on.
+        let path = unsafe { OwnedFd::from_raw_fd(path_fd) };
+        let memfd = new_memfd("zoo", 0, size);
+        let sealed = new_memfd("zoo-sealed", libc::MFD_ALLOW_SEALING, size);
+        let seals = libc::F_SEAL_WRITE | libc::F_SEAL_GROW | libc::F_SEAL_SHRINK;
+        // SAFETY: fcntl on our own descriptor.
+        assert_eq!(
+            unsafe { libc::fcntl(raw_of(&sealed), libc::F_ADD_SEALS, seals) },
+            0
+        );
+        // SAFETY: fcntl only queries the number.
+        assert_eq!(unsafe { libc::fcntl(Self::CLOSED, libc::F_GETFD) }, -1);
+        Self {
+            file,
+            dir,
+            rw,
+            ro,
+            wo,
+            append,
+            dirfd,
+            pipe,
+            path,
+            memfd,
+            sealed,
+            size,
+        }
+    }
+
+    /// The raw number for `kind`.
+    pub fn raw(&self, kind: FdKind) -> i32 {
+        use std::os::fd::AsRawFd;
+        match kind {
+            FdKind::ReadWrite => self.rw.as_raw_fd(),
+            FdKind::ReadOnly => self.ro.as_raw_fd(),
+            FdKind::WriteOnly => self.wo.as_raw_fd(),
+            FdKind::Append => self.append.as_raw_fd(),
+            FdKind::Directory => self.dirfd.as_raw_fd(),
+            FdKind::Pipe => self.pipe[0].as_raw_fd(),
+            FdKind::PathOnly => self.path.as_raw_fd(),
+            FdKind::Memfd => self.memfd.as_raw_fd(),
+            FdKind::SealedMemfd => self.sealed.as_raw_fd(),
+            FdKind::Closed => Self::CLOSED,
+            FdKind::MinusOne => -1,
+            FdKind::AtFdcwd => libc::AT_FDCWD,
+        }
+    }
+
+    /// Puts the file and memfd sizes back to `size`.
+    pub fn restore(&self) {
+        self.rw.set_len(self.size).unwrap();
+        self.memfd.set_len(self.size).unwrap();
+    }
+}
+
+fn raw_of(f: &std::fs::File) -> i32 {
+    std::os::fd::AsRawFd::as_raw_fd(f)
+}
+
+/// A memfd of `size` bytes (libc, independent of rawmap).
+pub fn new_memfd(name: &str, flags: u32, size: u64) -> std::fs::File {
+    use std::os::fd::FromRawFd;
+    let name = CString::new(name).unwrap();
+    // SAFETY: a C string name; returns a new descriptor or -1.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), flags | libc::MFD_CLOEXEC) };
+    assert!(fd >= 0, "memfd_create: {}", std::io::Error::last_os_error());
+    // SAFETY: a new descriptor, owned from here on.
+    let f = unsafe { std::fs::File::from_raw_fd(fd) };
+    f.set_len(size).unwrap();
+    f
+}
