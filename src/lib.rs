@@ -6,6 +6,9 @@
 //!
 //! - [`sys`]: the raw layer, one thin wrapper per system call, named and
 //!   ordered like the C functions (`mmap(addr, len, prot, flags, fd, offset)`).
+//! - [`mmap`]: safe mappings that unmap themselves exactly on drop:
+//!   [`MapOptions`], read-only [`Mmap`] and writable [`MmapMut`] over a
+//!   [`File`] or anonymous memory.
 //! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
 //!
@@ -41,6 +44,8 @@ pub mod rt;
 pub mod sys;
 
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+pub use file::File;
 pub use flags::{Advice, MapFlags, Mode, MremapFlags, MsyncFlags, OFlags, ProtFlags};
+pub use mmap::{MapOptions, Mmap, MmapMut};
 pub use page::page_size;
 pub use sys::Errno;

@@ -1,0 +1,454 @@
+//! [`RawMap`]: the owner of one mapping, shared by [`Mmap`](super::Mmap)
+//! and [`MmapMut`](super::MmapMut). It remembers exactly what was mapped
+//! (the page-aligned base and the mapped length) apart from what the user
+//! sees (the slice), so that `Drop` unmaps exactly the mapping, and it
+//! bounds-checks every range before it reaches the kernel.
+
+use core::ffi::c_void;
+use core::ptr::{self, NonNull};
+
+use linux_raw_sys::general::{S_IFMT, S_IFREG};
+
+use crate::fd::BorrowedFd;
+use crate::flags::{Advice, MapFlags, MremapFlags, MsyncFlags, ProtFlags};
+use crate::page_size;
+use crate::sys::{self, Errno};
+
+use super::MapOptions;
+use super::huge::default_huge_page_size;
+
+/// The parts of a mapping, from `into_raw`, for `from_raw`: see
+/// [`Mmap::into_raw`](super::Mmap::into_raw) and
+/// [`Mmap::from_raw`](super::Mmap::from_raw).
+///
+/// ```text
+/// base                ptr                      ptr+len       base+mapped_len
+///  |<- offset in page ->|<------ the slice ------->|<- rest of last page ->|
+/// ```
+///
+/// An empty mapping has `mapped_len == 0`, `len == 0` and dangling
+/// pointers: nothing is mapped and nothing is unmapped.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct RawParts {
+    /// The first byte of the slice.
+    pub ptr: *mut u8,
+    /// The length of the slice.
+    pub len: usize,
+    /// The start of the mapping: page aligned, at or below `ptr`.
+    pub base: *mut u8,
+    /// The length of the mapping from `base`, as given to `munmap`: whole
+    /// pages, whole huge pages for a `MAP_HUGETLB` map. 0 when nothing is
+    /// mapped.
+    pub mapped_len: usize,
+    /// The current protection.
+    pub prot: ProtFlags,
+    /// The flags the mapping was made with (they tell anonymous from file
+    /// mappings, shared from private, and the huge page size).
+    pub flags: MapFlags,
+}
+
+/// One mapping, owned. Invariants:
+///
+/// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` dangling.
+/// - otherwise `base..base+mapped_len` is a mapping this value owns
+///   (`base` aligned to the granule, `mapped_len` a multiple of it) and
+///   `ptr..ptr+len` lies within it, `ptr - base < page_size()`.
+/// - `mapped_len <= isize::MAX`.
+pub(crate) struct RawMap {
+    ptr: NonNull<u8>,
+    len: usize,
+    base: *mut c_void,
+    mapped_len: usize,
+    prot: ProtFlags,
+    flags: MapFlags,
+}
+
+/// The mapping's unit of length: the page, or the huge page for
+/// `MAP_HUGETLB` (explicit size, or the kernel's default).
+fn granule(flags: MapFlags) -> Result<usize, Errno> {
+    if flags.contains(MapFlags::HUGETLB) {
+        match flags.huge_page_size() {
+            Some(n) => Ok(n),
+            None => default_huge_page_size(),
+        }
+    } else {
+        Ok(page_size())
+    }
+}
+
+/// `offset_in_page + len` rounded up to whole granules.
+///
+/// # Errors
+///
+/// `ENOMEM` when that exceeds `isize::MAX` (no slice can be that long, and
+/// no address space is that large) or overflows.
+fn mapped_len_for(offset_in_page: usize, len: usize, granule: usize) -> Result<usize, Errno> {
+    offset_in_page
+        .checked_add(len)
+        .and_then(|n| n.checked_next_multiple_of(granule))
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or(Errno::ENOMEM)
+}
+
+impl RawMap {
+    /// An empty mapping: nothing mapped.
+    pub(crate) const fn empty(prot: ProtFlags, flags: MapFlags) -> Self {
+        Self {
+            ptr: NonNull::dangling(),
+            len: 0,
+            base: ptr::null_mut(),
+            mapped_len: 0,
+            prot,
+            flags,
+        }
+    }
+
+    /// Makes a mapping from `opts`. `share` is `SHARED` or `PRIVATE`; `fd`
+    /// is `None` for anonymous memory.
+    pub(crate) fn map(
+        opts: &MapOptions,
+        prot: ProtFlags,
+        share: MapFlags,
+        fd: Option<BorrowedFd<'_>>,
+    ) -> Result<Self, Errno> {
+        let page = page_size();
+        let mut flags = share | opts.extra;
+        let len = match fd {
+            None => {
+                flags |= MapFlags::ANONYMOUS;
+                if let Some(bits) = opts.huge {
+                    flags |= match bits {
+                        None => MapFlags::HUGETLB,
+                        Some(b) => MapFlags::hugetlb_size(u32::from(b)).ok_or(Errno::EINVAL)?,
+                    };
+                }
+                if opts.offset != 0 {
+                    return Err(Errno::EINVAL);
+                }
+                opts.len.ok_or(Errno::EINVAL)?
+            }
+            Some(fd) => {
+                if opts.huge.is_some() {
+                    return Err(Errno::EINVAL);
+                }
+                file_len(fd, opts.offset, opts.len)?
+            }
+        };
+        if len == 0 {
+            return Ok(Self::empty(prot, flags));
+        }
+        let in_page = (opts.offset % page as u64) as usize;
+        let file_offset = opts.offset - in_page as u64;
+        let granule = granule(flags)?;
+        let mapped_len = mapped_len_for(in_page, len, granule)?;
+        let hint = match opts.address {
+            Some(addr) if addr % granule != 0 => return Err(Errno::EINVAL),
+            Some(addr) => {
+                flags |= MapFlags::FIXED_NOREPLACE;
+                addr as *mut c_void
+            }
+            None => ptr::null_mut(),
+        };
+        // SAFETY: no MAP_FIXED: the kernel picks an unused range (or, with
+        // FIXED_NOREPLACE, fails rather than replace anything), so no
+        // memory Rust uses is touched. The file contract is the caller's
+        // (the file-backed constructors are unsafe).
+        let base = unsafe { sys::mmap(hint, mapped_len, prot, flags, fd, file_offset) }?;
+        if !hint.is_null() && base != hint {
+            // An old kernel or qemu-user took FIXED_NOREPLACE as a hint.
+            // SAFETY: the mapping was just made and is not handed out.
+            let _ = unsafe { sys::munmap(base, mapped_len) };
+            return Err(Errno::EEXIST);
+        }
+        flags.remove(MapFlags::FIXED_NOREPLACE);
+        Ok(Self {
+            // SAFETY: mmap never returns null without MAP_FIXED (it returned
+            // an address at least mmap_min_addr), and in_page < mapped_len.
+            ptr: unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_page)) },
+            len,
+            base,
+            mapped_len,
+            prot,
+            flags,
+        })
+    }
+
+    /// The slice's start.
+    #[inline]
+    pub(crate) fn ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// The slice's length.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The current protection.
+    #[inline]
+    pub(crate) fn prot(&self) -> ProtFlags {
+        self.prot
+    }
+
+    /// Checks that `offset..offset + len` lies inside the slice and returns
+    /// the page-aligned range that covers it, for msync/madvise. `None`
+    /// for an empty range (nothing to do).
+    ///
+    /// # Errors
+    ///
+    /// `EOVERFLOW` when `offset + len` overflows, `EINVAL` when the range
+    /// ends past the slice.
+    fn span(&self, offset: usize, len: usize) -> Result<Option<(*mut c_void, usize)>, Errno> {
+        let end = offset.checked_add(len).ok_or(Errno::EOVERFLOW)?;
+        if end > self.len {
+            return Err(Errno::EINVAL);
+        }
+        if len == 0 {
+            return Ok(None);
+        }
+        let start = self.ptr() as usize + offset;
+        let aligned = start & !(page_size() - 1);
+        // `start` is inside the mapping, so `aligned >= base`.
+        let addr = self.base.wrapping_byte_add(aligned - self.base as usize);
+        Ok(Some((addr, len + (start - aligned))))
+    }
+
+    /// `msync` of a range of the slice (the whole mapping for `None`).
+    pub(crate) fn flush(
+        &self,
+        range: Option<(usize, usize)>,
+        flags: MsyncFlags,
+    ) -> Result<(), Errno> {
+        let span = match range {
+            Some((offset, len)) => self.span(offset, len)?,
+            None => (self.mapped_len != 0).then_some((self.base, self.mapped_len)),
+        };
+        match span {
+            // SAFETY: SYNC/ASYNC only write pages back; the range is ours.
+            Some((addr, len)) => unsafe { sys::msync(addr, len, flags) },
+            None => Ok(()),
+        }
+    }
+
+    /// `madvise` of a range of the slice, any advice.
+    ///
+    /// # Safety
+    ///
+    /// The caller accepts the advice's effect on the contents.
+    pub(crate) unsafe fn advise(
+        &self,
+        advice: Advice,
+        offset: usize,
+        len: usize,
+    ) -> Result<(), Errno> {
+        match self.span(offset, len)? {
+            // SAFETY: the range is ours; the caller accepts the effect.
+            Some((addr, len)) => unsafe { sys::madvise(addr, len, advice) },
+            None => Ok(()),
+        }
+    }
+
+    /// `mlock` (or `munlock`) of the whole slice.
+    pub(crate) fn lock(&self, lock: bool) -> Result<(), Errno> {
+        if self.len == 0 {
+            return Ok(());
+        }
+        let (ptr, len) = (self.ptr().cast_const().cast(), self.len);
+        if lock {
+            sys::mlock(ptr, len)
+        } else {
+            sys::munlock(ptr, len)
+        }
+    }
+
+    /// `mprotect` of the whole mapping.
+    ///
+    /// # Safety
+    ///
+    /// No live reference may rely on an access right being removed.
+    pub(crate) unsafe fn protect(&mut self, prot: ProtFlags) -> Result<(), Errno> {
+        if self.mapped_len != 0 {
+            // SAFETY: our own mapping; the caller vouches for references.
+            unsafe { sys::mprotect(self.base, self.mapped_len, prot) }?;
+        }
+        self.prot = prot;
+        Ok(())
+    }
+
+    /// Resizes the slice to `new_len`, moving the mapping if needed
+    /// (`mremap` with `MREMAP_MAYMOVE`); the contents up to the smaller
+    /// length are kept.
+    ///
+    /// Growing is refused with `EINVAL` for a shared anonymous map (its
+    /// shmem object keeps its size: pages past it raise SIGBUS), and for a
+    /// file map unless `file_growth` is set; an empty file map cannot grow
+    /// (there is no file to map).
+    ///
+    /// # Safety
+    ///
+    /// With `file_growth`, the caller guarantees the file covers the grown
+    /// range (see `remap_file`).
+    pub(crate) unsafe fn remap(&mut self, new_len: usize, file_growth: bool) -> Result<(), Errno> {
+        if new_len == self.len {
+            return Ok(());
+        }
+        let anonymous = self.flags.contains(MapFlags::ANONYMOUS);
+        let shared = self.flags.contains(MapFlags::SHARED);
+        if new_len == 0 {
+            self.unmap();
+            return Ok(());
+        }
+        let granule = granule(self.flags)?;
+        let in_page = self.ptr() as usize - self.base as usize;
+        let in_page = if self.mapped_len == 0 { 0 } else { in_page };
+        let new_mapped = mapped_len_for(in_page, new_len, granule)?;
+        let grows = new_mapped > self.mapped_len;
+        if grows && self.mapped_len != 0 && ((anonymous && shared) || (!anonymous && !file_growth))
+        {
+            return Err(Errno::EINVAL);
+        }
+        let base = if self.mapped_len == 0 {
+            if !anonymous {
+                return Err(Errno::EINVAL);
+            }
+            // SAFETY: a fresh anonymous mapping, no fixed address.
+            unsafe {
+                sys::mmap(
+                    ptr::null_mut(),
+                    new_mapped,
+                    self.prot,
+                    self.flags,
+                    None,
+                    0,
+                )
+            }?
+        } else if new_mapped != self.mapped_len {
+            // SAFETY: our own whole mapping; `&mut self` means no reference
+            // into it is alive, so it may move. Contents are kept.
+            unsafe {
+                sys::mremap(
+                    self.base,
+                    self.mapped_len,
+                    new_mapped,
+                    MremapFlags::MAYMOVE,
+                    ptr::null_mut(),
+                )
+            }?
+        } else {
+            self.base
+        };
+        self.base = base;
+        self.mapped_len = new_mapped;
+        // SAFETY: a successful mmap/mremap never returns null, and
+        // in_page < new_mapped.
+        self.ptr = unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_page)) };
+        self.len = new_len;
+        Ok(())
+    }
+
+    /// Unmaps everything and becomes empty.
+    fn unmap(&mut self) {
+        if self.mapped_len != 0 {
+            // SAFETY: our own mapping; `&mut self` (or drop) means no
+            // reference into it is alive.
+            let r = unsafe { sys::munmap(self.base, self.mapped_len) };
+            debug_assert!(r.is_ok(), "munmap of an owned mapping failed: {r:?}");
+        }
+        // Field by field: assigning `*self` would drop (and unmap) again.
+        self.ptr = NonNull::dangling();
+        self.len = 0;
+        self.base = ptr::null_mut();
+        self.mapped_len = 0;
+    }
+
+    /// Gives up ownership.
+    pub(crate) fn into_parts(self) -> RawParts {
+        let parts = RawParts {
+            ptr: self.ptr(),
+            len: self.len,
+            base: self.base.cast(),
+            mapped_len: self.mapped_len,
+            prot: self.prot,
+            flags: self.flags,
+        };
+        core::mem::forget(self);
+        parts
+    }
+
+    /// Takes ownership.
+    ///
+    /// # Panics
+    ///
+    /// When the parts are inconsistent (see [`RawParts`]).
+    ///
+    /// # Safety
+    ///
+    /// `parts` describes a mapping nobody else owns (see the public
+    /// `from_raw` methods).
+    pub(crate) unsafe fn from_parts(parts: RawParts) -> Self {
+        let RawParts {
+            ptr,
+            len,
+            base,
+            mapped_len,
+            prot,
+            flags,
+        } = parts;
+        if mapped_len == 0 {
+            assert!(len == 0, "from_raw: a non-empty slice with nothing mapped");
+            return Self::empty(prot, flags);
+        }
+        let (p, b) = (ptr as usize, base as usize);
+        assert!(
+            b % page_size() == 0
+                && p >= b
+                && p - b < page_size()
+                && len <= mapped_len - (p - b)
+                && mapped_len <= isize::MAX as usize,
+            "from_raw: inconsistent parts {parts:?}"
+        );
+        Self {
+            ptr: NonNull::new(ptr).expect("from_raw: null ptr"),
+            len,
+            base: base.cast(),
+            mapped_len,
+            prot,
+            flags,
+        }
+    }
+}
+
+/// The length to map from `offset` of the file behind `fd`: `len`, checked
+/// against the file's end, or the rest of the file.
+///
+/// # Errors
+///
+/// `EOVERFLOW` when `offset + len` overflows `u64` (or the rest of the file
+/// does not fit a `usize`); `EINVAL` when a regular file ends before
+/// `offset + len` (or before `offset`, without `len`). Other files
+/// (devices) have no meaningful size: an explicit `len` is passed on.
+fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<usize, Errno> {
+    let st = sys::fstat(fd)?;
+    let size = st.st_size as u64;
+    let regular = st.st_mode & S_IFMT == S_IFREG;
+    match len {
+        Some(len) => {
+            let end = offset.checked_add(len as u64).ok_or(Errno::EOVERFLOW)?;
+            if regular && end > size {
+                return Err(Errno::EINVAL);
+            }
+            Ok(len)
+        }
+        None => {
+            let rest = size.checked_sub(offset).ok_or(Errno::EINVAL)?;
+            usize::try_from(rest).map_err(|_| Errno::EOVERFLOW)
+        }
+    }
+}
+
+impl Drop for RawMap {
+    fn drop(&mut self) {
+        self.unmap();
+    }
+}
