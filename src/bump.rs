@@ -1,1 +1,1026 @@
-//! Work in progress.
+//! [`Bump`]: a single-threaded arena on anonymous private mappings.
+//!
+//! Memory comes in *chunks*, each one `mmap(PRIVATE | ANONYMOUS)` of its
+//! own (never another allocator). An allocation rounds the bump pointer up
+//! to the alignment and moves it **upward** past the block, so the fast
+//! path is a handful of instructions and keeps no per-block header. Because
+//! the pointer moves upward, the most recent block can grow, shrink or be
+//! freed *in place*: `Vec::push` past the capacity and `reserve_exact`
+//! usually return the same pointer without copying, and the arena's
+//! footprint follows the vector's final capacity.
+//!
+//! - Chunks are page multiples that end on a page boundary. The first one is
+//!   [`Bump::FIRST_CHUNK`] bytes (at least a page); each new chunk is twice
+//!   the previous one, up to [`Bump::MAX_CHUNK`]. When the most recent block
+//!   outgrows its chunk, the chunk itself is grown with `mremap` (in place,
+//!   or moved by the kernel without copying when the block is alone in it).
+//! - A block of [`Bump::LARGE_THRESHOLD`] bytes or more gets a mapping of
+//!   its own: it is grown with `mremap(MAYMOVE)` (the kernel moves page
+//!   tables, nothing is copied) and unmapped as soon as it is freed.
+//! - Other blocks are freed all at once by [`Bump::reset`] (O(1) when the
+//!   arena has one chunk) or when the arena is dropped; freeing the most
+//!   recent block rolls the bump pointer back.
+//! - Nothing is ever dropped: `alloc(value)` hands out `&mut T` and the
+//!   value's destructor never runs (use the arena for plain data, or drop
+//!   values by hand).
+//!
+//! Errors are values: when the kernel refuses a mapping, the size
+//! overflows, or the alignment is above [`page_size()`], the `try_`
+//! methods return [`AllocError`] (and the `Allocator` impl, behind the
+//! `allocator-api2` feature, its `AllocError`); only the methods without
+//! `try_` panic, as documented on each.
+//!
+//! ```
+//! let bump = rawmap::Bump::new();
+//! let x = bump.alloc(42u64);
+//! let s = bump.alloc_str("hello");
+//! *x += 1;
+//! assert_eq!((*x, &*s), (43, "hello"));
+//! assert!(bump.allocated_bytes() >= 13);
+//! ```
+
+use core::alloc::Layout;
+use core::cell::Cell;
+use core::ffi::c_void;
+use core::fmt;
+use core::ptr::{self, NonNull};
+
+use crate::flags::{Advice, MapFlags, MremapFlags, ProtFlags};
+use crate::{page_size, sys};
+
+/// Allocation failed: the kernel refused the mapping (`ENOMEM`, an address
+/// space limit), the arena's limit was reached, the size overflowed, or the
+/// alignment is above the page size.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AllocError;
+
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("memory allocation failed")
+    }
+}
+
+impl core::error::Error for AllocError {}
+
+/// The smallest page size of every supported architecture. Alignments up to
+/// it need no [`page_size()`] look-up on the fast path; larger ones take the
+/// slow path, which compares them with the real page size.
+pub(crate) const FAST_ALIGN_MAX: usize = 4096;
+
+/// `n` rounded up to a multiple of `to` (a power of two); `None` on overflow.
+#[inline]
+pub(crate) const fn round_up(n: usize, to: usize) -> Option<usize> {
+    debug_assert!(to.is_power_of_two());
+    match n.checked_add(to - 1) {
+        Some(x) => Some(x & !(to - 1)),
+        None => None,
+    }
+}
+
+/// Maps `len` bytes (a multiple of the page size) of fresh zeroed memory.
+pub(crate) fn map_anon(len: usize) -> Option<usize> {
+    // SAFETY: a new private anonymous mapping without an address hint
+    // replaces nothing.
+    let p = unsafe {
+        sys::mmap(
+            ptr::null_mut(),
+            len,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::PRIVATE | MapFlags::ANONYMOUS,
+            None,
+            0,
+        )
+    };
+    p.ok().map(|p| p as usize)
+}
+
+/// Unmaps `base..base+len`.
+///
+/// # Safety
+///
+/// The range must be one of our own mappings that nothing uses any more.
+pub(crate) unsafe fn unmap(base: usize, len: usize) {
+    // SAFETY: the caller guarantees the range is unused. munmap of our own
+    // page-aligned range cannot fail; if it did, the pages would only leak.
+    let _ = unsafe { sys::munmap(base as *mut c_void, len) };
+}
+
+/// Written at the end of a chunk when a newer chunk takes over, linking
+/// the retired chunks for `reset` and `Drop`. The last `FOOTER` bytes of a
+/// chunk are never handed out.
+#[repr(C)]
+struct Footer {
+    prev: *mut Footer,
+    base: usize,
+    len: usize,
+}
+
+const FOOTER: usize = core::mem::size_of::<Footer>();
+
+/// At the start of the mapping of a large block; the block follows at
+/// `max(HEADER, align)` bytes, which is at most a page, so the header is at
+/// the page boundary just below the block.
+#[repr(C)]
+struct Large {
+    /// Older large block.
+    prev: *mut Large,
+    /// Newer large block (null for the newest, which `Bump::large` holds).
+    next: *mut Large,
+    /// Length of the mapping.
+    len: usize,
+    /// Size of the block, for `allocated_bytes`.
+    size: usize,
+}
+
+const HEADER: usize = core::mem::size_of::<Large>();
+const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
+
+/// A fast single-threaded arena on anonymous mappings. See the
+/// [module documentation](self).
+///
+/// `Bump` is `Send` but not `Sync`: allocating takes `&self`, so one arena
+/// is used from one thread at a time. For a process-wide allocator use
+/// [`GlobalBump`](crate::GlobalBump).
+pub struct Bump {
+    /// Next free byte of the current chunk (1 when there is no chunk, so
+    /// that a zero-size, byte-aligned block is a non-null pointer).
+    ptr: Cell<usize>,
+    /// End of the usable part of the current chunk (its footer starts here).
+    end: Cell<usize>,
+    /// Start of the current chunk's mapping; 0 when there is none.
+    base: Cell<usize>,
+    /// Length of the current chunk's mapping.
+    len: Cell<usize>,
+    /// The newest retired chunk.
+    retired: Cell<*mut Footer>,
+    /// Bytes used in retired chunks.
+    retired_used: Cell<usize>,
+    /// The newest large block.
+    large: Cell<*mut Large>,
+    /// Bytes in live large blocks.
+    large_used: Cell<usize>,
+    /// Bytes mapped in total.
+    mapped: Cell<usize>,
+    /// Length of the next chunk.
+    next_chunk: Cell<usize>,
+    /// Most bytes the arena may map.
+    limit: Cell<usize>,
+}
+
+// SAFETY: a `Bump` exclusively owns every mapping its raw pointers point
+// into; nothing in it is tied to the thread that created it. `Cell` keeps
+// it `!Sync`.
+unsafe impl Send for Bump {}
+
+impl Default for Bump {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bump")
+            .field("allocated_bytes", &self.allocated_bytes())
+            .field("mapped_bytes", &self.mapped_bytes())
+            .field("chunk_capacity", &self.chunk_capacity())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Bump {
+    /// Blocks of at least this many bytes get a mapping of their own.
+    pub const LARGE_THRESHOLD: usize = 1 << 20;
+    /// Size of the first chunk (rounded up to the page size).
+    pub const FIRST_CHUNK: usize = 64 << 10;
+    /// New chunks double in size up to this many bytes.
+    pub const MAX_CHUNK: usize = 64 << 20;
+
+    /// An empty arena. Maps nothing until the first allocation.
+    pub const fn new() -> Self {
+        Self {
+            ptr: Cell::new(1),
+            end: Cell::new(1),
+            base: Cell::new(0),
+            len: Cell::new(0),
+            retired: Cell::new(ptr::null_mut()),
+            retired_used: Cell::new(0),
+            large: Cell::new(ptr::null_mut()),
+            large_used: Cell::new(0),
+            mapped: Cell::new(0),
+            next_chunk: Cell::new(Self::FIRST_CHUNK),
+            limit: Cell::new(usize::MAX),
+        }
+    }
+
+    /// An arena whose first chunk holds at least `bytes` bytes, mapped now.
+    ///
+    /// # Panics
+    ///
+    /// If the mapping fails (see [`Bump::try_with_capacity`]).
+    pub fn with_capacity(bytes: usize) -> Self {
+        match Self::try_with_capacity(bytes) {
+            Ok(b) => b,
+            Err(_) => panic!("rawmap::Bump::with_capacity: cannot map {bytes} bytes"),
+        }
+    }
+
+    /// An arena whose first chunk holds at least `bytes` bytes, mapped now.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] if the size overflows or the kernel refuses the
+    /// mapping.
+    pub fn try_with_capacity(bytes: usize) -> Result<Self, AllocError> {
+        let b = Self::new();
+        if bytes > 0 {
+            b.new_chunk(bytes, 1)?;
+        }
+        Ok(b)
+    }
+
+    /// Caps the bytes this arena may map ([`Bump::mapped_bytes`]) at
+    /// `limit`; `None` removes the cap. Allocations that would need more
+    /// fail with [`AllocError`]. Lowering the cap unmaps nothing.
+    pub fn set_limit(&self, limit: Option<usize>) {
+        self.limit.set(limit.unwrap_or(usize::MAX));
+    }
+
+    /// The cap set by [`Bump::set_limit`], if any.
+    pub fn limit(&self) -> Option<usize> {
+        match self.limit.get() {
+            usize::MAX => None,
+            n => Some(n),
+        }
+    }
+
+    /// Bytes handed out and not given back: the used part of every chunk
+    /// (alignment padding included) plus the size of every live large block.
+    pub fn allocated_bytes(&self) -> usize {
+        let current = match self.base.get() {
+            0 => 0,
+            base => self.ptr.get() - base,
+        };
+        self.retired_used.get() + current + self.large_used.get()
+    }
+
+    /// Bytes currently mapped by the arena: every chunk and every large
+    /// block's mapping.
+    pub fn mapped_bytes(&self) -> usize {
+        self.mapped.get()
+    }
+
+    /// Length of the current chunk's mapping (0 before the first
+    /// allocation): what [`Bump::reset`] keeps.
+    pub fn chunk_capacity(&self) -> usize {
+        self.len.get()
+    }
+
+    /// Moves `value` into the arena and returns a reference to it. Its
+    /// destructor never runs.
+    ///
+    /// # Panics
+    ///
+    /// If the allocation fails (see [`Bump::try_alloc`]).
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
+    pub fn alloc<T>(&self, value: T) -> &mut T {
+        match self.try_alloc(value) {
+            Ok(r) => r,
+            Err(_) => oom(Layout::new::<T>()),
+        }
+    }
+
+    /// Moves `value` into the arena and returns a reference to it. Its
+    /// destructor never runs.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when no memory can be mapped (or the limit is
+    /// reached), or `T`'s alignment is above the page size. `value` is
+    /// dropped then.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
+    pub fn try_alloc<T>(&self, value: T) -> Result<&mut T, AllocError> {
+        let p = self.try_alloc_layout(Layout::new::<T>())?.cast::<T>();
+        // SAFETY: `p` is a fresh block, valid and aligned for a `T`, that no
+        // one else references; it lives as long as `&self` (until `reset`,
+        // which takes `&mut self`, or drop).
+        unsafe {
+            p.as_ptr().write(value);
+            Ok(&mut *p.as_ptr())
+        }
+    }
+
+    /// Copies `src` into the arena.
+    ///
+    /// # Panics
+    ///
+    /// If the allocation fails (see [`Bump::try_alloc_slice_copy`]).
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
+    pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &mut [T] {
+        match self.try_alloc_slice_copy(src) {
+            Ok(r) => r,
+            Err(_) => oom(Layout::for_value(src)),
+        }
+    }
+
+    /// Copies `src` into the arena.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when no memory can be mapped (or the limit is
+    /// reached), or `T`'s alignment is above the page size.
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
+    pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&mut [T], AllocError> {
+        let p = self.try_alloc_layout(Layout::for_value(src))?.cast::<T>();
+        // SAFETY: `p` is a fresh block of `src.len()` `T`s that cannot
+        // overlap `src`; `T: Copy` so a bitwise copy is a valid value.
+        unsafe {
+            ptr::copy_nonoverlapping(src.as_ptr(), p.as_ptr(), src.len());
+            Ok(core::slice::from_raw_parts_mut(p.as_ptr(), src.len()))
+        }
+    }
+
+    /// Copies the string `s` into the arena.
+    ///
+    /// # Panics
+    ///
+    /// If the allocation fails (see [`Bump::try_alloc_str`]).
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
+    pub fn alloc_str(&self, s: &str) -> &mut str {
+        match self.try_alloc_str(s) {
+            Ok(r) => r,
+            Err(_) => oom(Layout::for_value(s)),
+        }
+    }
+
+    /// Copies the string `s` into the arena.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when no memory can be mapped (or the limit is
+    /// reached).
+    #[inline]
+    #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
+    pub fn try_alloc_str(&self, s: &str) -> Result<&mut str, AllocError> {
+        let bytes = self.try_alloc_slice_copy(s.as_bytes())?;
+        // SAFETY: a byte-for-byte copy of a valid `str`.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+    }
+
+    /// Allocates a block for `layout` (uninitialized).
+    ///
+    /// # Panics
+    ///
+    /// If the allocation fails (see [`Bump::try_alloc_layout`]).
+    #[inline(always)]
+    pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
+        match self.try_alloc_layout(layout) {
+            Ok(p) => p,
+            Err(_) => oom(layout),
+        }
+    }
+
+    /// Allocates a block for `layout` (uninitialized). A zero-size block is
+    /// a non-null pointer aligned for `layout`, possibly shared with other
+    /// zero-size blocks.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when no memory can be mapped (or the limit is
+    /// reached), or `layout.align()` is above the page size.
+    #[inline(always)]
+    pub fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        match self.bump_fast(layout) {
+            Some(p) => Ok(p),
+            None => self.alloc_slow(layout),
+        }
+    }
+
+    /// Gives a block back. Only the most recent block's bytes are reused
+    /// (the bump pointer rolls back); a large block is unmapped; other
+    /// blocks stay until [`Bump::reset`] or drop.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a block of this arena, allocated (or last resized)
+    /// with `layout` since the last reset, and not used afterwards.
+    #[inline]
+    pub unsafe fn dealloc(&self, ptr: NonNull<u8>, layout: Layout) {
+        let p = ptr.as_ptr() as usize;
+        if layout.size() < Self::LARGE_THRESHOLD {
+            if p + layout.size() == self.ptr.get() {
+                self.ptr.set(p);
+            }
+        } else {
+            // SAFETY: a block this large lives in a mapping of its own
+            // (the caller guarantees it is ours and unused).
+            unsafe { self.free_large(p) };
+        }
+    }
+
+    /// Grows a block to `new_layout`, keeping its contents. The most recent
+    /// block grows in place (same pointer) while its chunk has room, and
+    /// the chunk is grown with `mremap` when it has not.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] as for [`Bump::try_alloc_layout`]; the block is then
+    /// left as it was.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a block of this arena allocated with `old_layout`, and
+    /// `new_layout.size() >= old_layout.size()`. On success the old pointer
+    /// must not be used any more (use the returned one).
+    #[inline(always)]
+    pub unsafe fn grow(
+        &self,
+        ptr: NonNull<u8>,
+        old_layout: Layout,
+        new_layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        debug_assert!(
+            new_layout.size() >= old_layout.size(),
+            "grow from {} to {} bytes",
+            old_layout.size(),
+            new_layout.size()
+        );
+        let p = ptr.as_ptr() as usize;
+        if old_layout.size() < Self::LARGE_THRESHOLD && p + old_layout.size() == self.ptr.get() {
+            // The most recent block: roll back and bump again from `p`.
+            self.ptr.set(p);
+            if let Some(q) = self.bump_fast(new_layout) {
+                if q != ptr {
+                    // SAFETY: realigned forward inside the same chunk; the
+                    // ranges may overlap, so `copy` (memmove).
+                    unsafe { ptr::copy(ptr.as_ptr(), q.as_ptr(), old_layout.size()) };
+                }
+                return Ok(q);
+            }
+            self.ptr.set(p + old_layout.size());
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { self.grow_slow(ptr, old_layout, new_layout) }
+    }
+
+    /// Shrinks a block to `new_layout`, keeping the first
+    /// `new_layout.size()` bytes. In place unless the new alignment is not
+    /// met; the most recent block gives its tail back.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] only when the new alignment forces a move and that
+    /// allocation fails; the block is then left as it was.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be a block of this arena allocated with `old_layout`, and
+    /// `new_layout.size() <= old_layout.size()`. On success the old pointer
+    /// must not be used any more (use the returned one).
+    #[inline(always)]
+    pub unsafe fn shrink(
+        &self,
+        ptr: NonNull<u8>,
+        old_layout: Layout,
+        new_layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        debug_assert!(
+            new_layout.size() <= old_layout.size(),
+            "shrink from {} to {} bytes",
+            old_layout.size(),
+            new_layout.size()
+        );
+        let p = ptr.as_ptr() as usize;
+        if old_layout.size() < Self::LARGE_THRESHOLD && p & (new_layout.align() - 1) == 0 {
+            if p + old_layout.size() == self.ptr.get() {
+                self.ptr.set(p + new_layout.size());
+            }
+            return Ok(ptr);
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { self.shrink_slow(ptr, old_layout, new_layout) }
+    }
+
+    /// Frees every block at once, keeping the current chunk (the newest,
+    /// hence largest) mapped for reuse. O(1) when the arena has one chunk
+    /// and no large block; otherwise one `munmap` per other mapping.
+    pub fn reset(&mut self) {
+        // SAFETY: `&mut self`: no block of this arena is borrowed any more.
+        unsafe { self.unmap_all_but_current() };
+        let base = self.base.get();
+        self.ptr.set(if base == 0 { 1 } else { base });
+        self.mapped.set(self.len.get());
+    }
+
+    /// Like [`Bump::reset`], then gives the used pages of the kept chunk
+    /// back to the kernel with `madvise(MADV_DONTNEED)`: they read as zero
+    /// and are faulted in again on the next use.
+    pub fn reset_and_release(&mut self) {
+        let used = self.ptr.get().saturating_sub(self.base.get());
+        self.reset();
+        let base = self.base.get();
+        if base != 0 && used > 0 {
+            let len = round_up(used, page_size()).map_or(self.len.get(), |n| n.min(self.len.get()));
+            // SAFETY: our own chunk, and after the reset no block in it is
+            // referenced (`&mut self`); DONTNEED only zeroes it.
+            let _ = unsafe { sys::madvise(base as *mut c_void, len, Advice::DONTNEED) };
+        }
+    }
+
+    /// The fast path: bump inside the current chunk. Small blocks only
+    /// (below the large threshold, alignment up to `FAST_ALIGN_MAX`).
+    #[inline(always)]
+    fn bump_fast(&self, layout: Layout) -> Option<NonNull<u8>> {
+        let (size, align) = (layout.size(), layout.align());
+        if size >= Self::LARGE_THRESHOLD || align > FAST_ALIGN_MAX {
+            return None;
+        }
+        let ptr = self.ptr.get();
+        debug_assert!(
+            ptr <= self.end.get(),
+            "bump pointer {ptr:#x} past the chunk end {:#x}",
+            self.end.get()
+        );
+        // No overflow: user-space addresses stay far below 2^63, and size
+        // and align are small here.
+        let aligned = (ptr + (align - 1)) & !(align - 1);
+        let new_ptr = aligned + size;
+        if new_ptr <= self.end.get() {
+            self.ptr.set(new_ptr);
+            debug_assert!(aligned != 0, "bump returned null for {layout:?}");
+            // SAFETY: `aligned >= ptr >= 1`.
+            Some(unsafe { NonNull::new_unchecked(aligned as *mut u8) })
+        } else {
+            None
+        }
+    }
+
+    /// Bumps in the current chunk without the fast path's size limits.
+    fn bump_current(&self, size: usize, align: usize) -> Option<NonNull<u8>> {
+        if self.base.get() == 0 {
+            return None;
+        }
+        let aligned = round_up(self.ptr.get(), align)?;
+        let new_ptr = aligned.checked_add(size)?;
+        if new_ptr > self.end.get() {
+            return None;
+        }
+        self.ptr.set(new_ptr);
+        NonNull::new(aligned as *mut u8)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn alloc_slow(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let (size, align) = (layout.size(), layout.align());
+        if align > page_size() {
+            return Err(AllocError);
+        }
+        if size >= Self::LARGE_THRESHOLD {
+            return self.alloc_large(size, align);
+        }
+        if let Some(p) = self.bump_current(size, align) {
+            return Ok(p);
+        }
+        if size == 0 {
+            // A dangling, aligned, non-null pointer; maps nothing.
+            // SAFETY: `align` is a power of two, so not 0.
+            return Ok(unsafe { NonNull::new_unchecked(align as *mut u8) });
+        }
+        self.new_chunk(size, align)?;
+        self.bump_current(size, align).ok_or(AllocError)
+    }
+
+    /// Maps a chunk with room for `size` bytes at `align` (at most a page)
+    /// and makes it current; the previous one is retired.
+    fn new_chunk(&self, size: usize, align: usize) -> Result<(), AllocError> {
+        let page = page_size();
+        debug_assert!(align <= page, "align {align} above the page size {page}");
+        // The chunk starts on a page boundary, so the block starts at its
+        // base whatever its alignment.
+        let need = size.checked_add(FOOTER).ok_or(AllocError)?;
+        let mut len = round_up(need.max(self.next_chunk.get()), page).ok_or(AllocError)?;
+        if self.mapped.get().saturating_add(len) > self.limit.get() {
+            len = round_up(need, page).ok_or(AllocError)?;
+            if self.mapped.get().saturating_add(len) > self.limit.get() {
+                return Err(AllocError);
+            }
+        }
+        let base = map_anon(len).ok_or(AllocError)?;
+        self.retire_current();
+        self.base.set(base);
+        self.len.set(len);
+        self.ptr.set(base);
+        self.end.set(base + len - FOOTER);
+        self.mapped.set(self.mapped.get() + len);
+        self.next_chunk
+            .set((self.next_chunk.get().saturating_mul(2)).min(Self::MAX_CHUNK));
+        Ok(())
+    }
+
+    /// Links the current chunk into the retired list (writing its footer).
+    fn retire_current(&self) {
+        let base = self.base.get();
+        if base == 0 {
+            return;
+        }
+        let footer = self.end.get() as *mut Footer;
+        debug_assert_eq!(self.end.get(), base + self.len.get() - FOOTER);
+        // SAFETY: the last FOOTER bytes of the chunk are ours (never handed
+        // out) and aligned: the chunk ends on a page boundary and FOOTER is
+        // a multiple of the word size.
+        unsafe {
+            footer.write(Footer {
+                prev: self.retired.get(),
+                base,
+                len: self.len.get(),
+            });
+        }
+        self.retired.set(footer);
+        self.retired_used
+            .set(self.retired_used.get() + (self.ptr.get() - base));
+    }
+
+    /// Grows the current chunk so that the most recent block, at `p`, can
+    /// be `new_size` bytes. Returns the block's (possibly moved) address.
+    fn extend_chunk(&self, p: usize, new_size: usize) -> Option<NonNull<u8>> {
+        let (base, len) = (self.base.get(), self.len.get());
+        let page = page_size();
+        let need = (p - base).checked_add(new_size)?.checked_add(FOOTER)?;
+        let others = self.mapped.get() - len;
+        let mut new_len = round_up(need.max(len.saturating_mul(2)), page)?;
+        if others.saturating_add(new_len) > self.limit.get() {
+            new_len = round_up(need, page)?;
+            if others.saturating_add(new_len) > self.limit.get() {
+                return None;
+            }
+        }
+        // SAFETY: our own chunk. Without MAYMOVE it grows in place or not
+        // at all: every block keeps its address.
+        let grown = unsafe {
+            sys::mremap(
+                base as *mut c_void,
+                len,
+                new_len,
+                MremapFlags::empty(),
+                ptr::null_mut(),
+            )
+        };
+        let new_base = if grown.is_ok() {
+            base
+        } else if p == base {
+            // The block is the only one in the chunk: let the kernel move
+            // the whole chunk (page tables, no copy).
+            // SAFETY: our own chunk; the only block in it is the caller's,
+            // which gets the new address.
+            let moved = unsafe {
+                sys::mremap(
+                    base as *mut c_void,
+                    len,
+                    new_len,
+                    MremapFlags::MAYMOVE,
+                    ptr::null_mut(),
+                )
+            };
+            moved.ok()? as usize
+        } else {
+            return None;
+        };
+        self.base.set(new_base);
+        self.len.set(new_len);
+        self.end.set(new_base + new_len - FOOTER);
+        self.mapped.set(others + new_len);
+        let q = new_base + (p - base);
+        self.ptr.set(q + new_size);
+        NonNull::new(q as *mut u8)
+    }
+
+    #[cold]
+    #[inline(never)]
+    unsafe fn grow_slow(
+        &self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        let p = ptr.as_ptr() as usize;
+        if new.align() > page_size() {
+            return Err(AllocError);
+        }
+        let aligned = p & (new.align() - 1) == 0;
+        let large = old.size() >= Self::LARGE_THRESHOLD;
+        if large && aligned {
+            // SAFETY: a large block of ours (the caller's contract).
+            return unsafe { self.resize_large(p, new.size()) }.ok_or(AllocError);
+        }
+        let last = !large && p + old.size() == self.ptr.get();
+        if last
+            && aligned
+            && new.size() < Self::LARGE_THRESHOLD
+            && self.base.get() != 0
+            && let Some(q) = self.extend_chunk(p, new.size())
+        {
+            return Ok(q);
+        }
+        // SAFETY: forwarded from the caller; `old.size()` bytes are copied.
+        unsafe { self.move_block(ptr, old, new, old.size()) }
+    }
+
+    #[cold]
+    #[inline(never)]
+    unsafe fn shrink_slow(
+        &self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        let p = ptr.as_ptr() as usize;
+        if new.align() > page_size() {
+            return Err(AllocError);
+        }
+        let aligned = p & (new.align() - 1) == 0;
+        if old.size() >= Self::LARGE_THRESHOLD && new.size() >= Self::LARGE_THRESHOLD && aligned {
+            // SAFETY: a large block of ours (the caller's contract).
+            return unsafe { self.resize_large(p, new.size()) }.ok_or(AllocError);
+        }
+        // SAFETY: forwarded from the caller; `new.size()` bytes are copied.
+        unsafe { self.move_block(ptr, old, new, new.size()) }
+    }
+
+    /// Reallocates elsewhere: a fresh block for `new`, `copy` bytes moved
+    /// over, the old block freed. The most recent block is rolled back
+    /// first, so its bytes are reused when the new block lands in the same
+    /// chunk (the copy is then a memmove).
+    unsafe fn move_block(
+        &self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new: Layout,
+        copy: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
+        let p = ptr.as_ptr() as usize;
+        let large = old.size() >= Self::LARGE_THRESHOLD;
+        let last = !large && p + old.size() == self.ptr.get();
+        if last {
+            self.ptr.set(p);
+        }
+        match self.try_alloc_layout(new) {
+            Ok(q) => {
+                // SAFETY: both blocks hold at least `copy` bytes; they
+                // overlap only when the new block reuses the rolled-back
+                // space, which `copy` (memmove) handles. Allocating never
+                // writes into a chunk's blocks.
+                unsafe { ptr::copy(ptr.as_ptr(), q.as_ptr(), copy) };
+                if large {
+                    // SAFETY: the caller's large block, now copied.
+                    unsafe { self.free_large(p) };
+                }
+                Ok(q)
+            }
+            Err(e) => {
+                if last {
+                    self.ptr.set(p + old.size());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Maps a large block with its header.
+    fn alloc_large(&self, size: usize, align: usize) -> Result<NonNull<u8>, AllocError> {
+        let page = page_size();
+        let off = HEADER.max(align);
+        let len = round_up(size.checked_add(off).ok_or(AllocError)?, page).ok_or(AllocError)?;
+        if self.mapped.get().saturating_add(len) > self.limit.get() {
+            return Err(AllocError);
+        }
+        let base = map_anon(len).ok_or(AllocError)?;
+        let hdr = base as *mut Large;
+        let head = self.large.get();
+        // SAFETY: `hdr` is the start of our fresh mapping; `head`, if not
+        // null, is the header of our newest live large block.
+        unsafe {
+            hdr.write(Large {
+                prev: head,
+                next: ptr::null_mut(),
+                len,
+                size,
+            });
+            if !head.is_null() {
+                (*head).next = hdr;
+            }
+        }
+        self.large.set(hdr);
+        self.mapped.set(self.mapped.get() + len);
+        self.large_used.set(self.large_used.get() + size);
+        NonNull::new((base + off) as *mut u8).ok_or(AllocError)
+    }
+
+    /// The header of the large block at `p`.
+    fn large_header(p: usize) -> *mut Large {
+        ((p - 1) & !(page_size() - 1)) as *mut Large
+    }
+
+    /// Resizes the large block at `p` to `new_size` bytes with `mremap`
+    /// (may move when growing); `None` if the kernel refuses.
+    unsafe fn resize_large(&self, p: usize, new_size: usize) -> Option<NonNull<u8>> {
+        let hdr = Self::large_header(p);
+        let base = hdr as usize;
+        // SAFETY: the header of one of our live large blocks.
+        let (len, size) = unsafe { ((*hdr).len, (*hdr).size) };
+        let off = p - base;
+        let new_len = round_up(off.checked_add(new_size)?, page_size())?;
+        let others = self.mapped.get() - len;
+        if new_len > len && others.saturating_add(new_len) > self.limit.get() {
+            return None;
+        }
+        let new_hdr = if new_len == len {
+            hdr
+        } else {
+            // SAFETY: our own mapping; the caller's block (the only one in
+            // it) gets the new address. Shrinking never moves.
+            let r = unsafe {
+                sys::mremap(
+                    base as *mut c_void,
+                    len,
+                    new_len,
+                    MremapFlags::MAYMOVE,
+                    ptr::null_mut(),
+                )
+            };
+            r.ok()? as *mut Large
+        };
+        // SAFETY: `new_hdr` is the (possibly moved) header; its neighbours
+        // are live headers of ours.
+        unsafe {
+            (*new_hdr).len = new_len;
+            (*new_hdr).size = new_size;
+            if new_hdr != hdr {
+                self.relink(new_hdr);
+            }
+        }
+        self.mapped.set(others + new_len);
+        self.large_used.set(self.large_used.get() - size + new_size);
+        NonNull::new((new_hdr as usize + off) as *mut u8)
+    }
+
+    /// Points the neighbours of a moved header at its new address.
+    ///
+    /// # Safety
+    ///
+    /// `hdr` is a live header whose links are valid.
+    unsafe fn relink(&self, hdr: *mut Large) {
+        // SAFETY: the caller guarantees valid links.
+        unsafe {
+            let (prev, next) = ((*hdr).prev, (*hdr).next);
+            if !prev.is_null() {
+                (*prev).next = hdr;
+            }
+            if next.is_null() {
+                self.large.set(hdr);
+            } else {
+                (*next).prev = hdr;
+            }
+        }
+    }
+
+    /// Unlinks and unmaps the large block at `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p` is a live large block of this arena, unused from now on.
+    unsafe fn free_large(&self, p: usize) {
+        let hdr = Self::large_header(p);
+        // SAFETY: a live header of ours with valid links.
+        unsafe {
+            let Large {
+                prev,
+                next,
+                len,
+                size,
+            } = hdr.read();
+            if !prev.is_null() {
+                (*prev).next = next;
+            }
+            if next.is_null() {
+                self.large.set(prev);
+            } else {
+                (*next).prev = prev;
+            }
+            self.mapped.set(self.mapped.get() - len);
+            self.large_used.set(self.large_used.get() - size);
+            unmap(hdr as usize, len);
+        }
+    }
+
+    /// Unmaps every large block and every retired chunk.
+    ///
+    /// # Safety
+    ///
+    /// No block outside the current chunk is used any more.
+    unsafe fn unmap_all_but_current(&self) {
+        let mut l = self.large.replace(ptr::null_mut());
+        while !l.is_null() {
+            // SAFETY: a live header; read before its mapping goes.
+            let (prev, len) = unsafe { ((*l).prev, (*l).len) };
+            // SAFETY: the caller guarantees the block is unused.
+            unsafe { unmap(l as usize, len) };
+            l = prev;
+        }
+        let mut f = self.retired.replace(ptr::null_mut());
+        while !f.is_null() {
+            // SAFETY: a footer we wrote; read before its chunk goes.
+            let Footer { prev, base, len } = unsafe { f.read() };
+            // SAFETY: the caller guarantees the chunk is unused.
+            unsafe { unmap(base, len) };
+            f = prev;
+        }
+        self.large_used.set(0);
+        self.retired_used.set(0);
+    }
+}
+
+impl Drop for Bump {
+    fn drop(&mut self) {
+        // SAFETY: the arena is going away; no block is borrowed any more.
+        unsafe {
+            self.unmap_all_but_current();
+            if self.base.get() != 0 {
+                unmap(self.base.get(), self.len.get());
+            }
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn oom(layout: Layout) -> ! {
+    panic!(
+        "rawmap::Bump: cannot allocate {} bytes aligned to {}",
+        layout.size(),
+        layout.align()
+    )
+}
+
+#[cfg(feature = "allocator-api2")]
+mod api2 {
+    use core::alloc::Layout;
+    use core::ptr::NonNull;
+
+    use allocator_api2::alloc::{AllocError, Allocator};
+
+    use super::Bump;
+
+    // SAFETY: blocks stay valid until deallocated, reset (`&mut Bump`, so
+    // no `&Bump` allocator is alive) or the arena is dropped (likewise);
+    // `grow`/`shrink` keep the contents; every error leaves the block as it
+    // was.
+    unsafe impl Allocator for &Bump {
+        #[inline(always)]
+        fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
+            match self.try_alloc_layout(layout) {
+                Ok(p) => Ok(NonNull::slice_from_raw_parts(p, layout.size())),
+                Err(_) => Err(AllocError),
+            }
+        }
+
+        #[inline(always)]
+        unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
+            // SAFETY: forwarded from the caller.
+            unsafe { Bump::dealloc(self, ptr, layout) }
+        }
+
+        #[inline(always)]
+        unsafe fn grow(
+            &self,
+            ptr: NonNull<u8>,
+            old_layout: Layout,
+            new_layout: Layout,
+        ) -> Result<NonNull<[u8]>, AllocError> {
+            // SAFETY: forwarded from the caller.
+            match unsafe { Bump::grow(self, ptr, old_layout, new_layout) } {
+                Ok(p) => Ok(NonNull::slice_from_raw_parts(p, new_layout.size())),
+                Err(_) => Err(AllocError),
+            }
+        }
+
+        #[inline(always)]
+        unsafe fn shrink(
+            &self,
+            ptr: NonNull<u8>,
+            old_layout: Layout,
+            new_layout: Layout,
+        ) -> Result<NonNull<[u8]>, AllocError> {
+            // SAFETY: forwarded from the caller.
+            match unsafe { Bump::shrink(self, ptr, old_layout, new_layout) } {
+                Ok(p) => Ok(NonNull::slice_from_raw_parts(p, new_layout.size())),
+                Err(_) => Err(AllocError),
+            }
+        }
+    }
+}
