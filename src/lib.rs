@@ -11,6 +11,9 @@
 //!   [`File`] or anonymous memory.
 //! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
+//! - [`Bump`], an upward bump arena on anonymous mappings (the
+//!   `allocator-api2` feature adds `Allocator` for `&Bump`), and
+//!   [`GlobalBump`], a lock-free `#[global_allocator]` for no-libc programs.
 //!
 //! The crate is `#![no_std]` and never links libc: it works in a static
 //! binary that has neither. The optional `std` feature only adds conversions
@@ -43,9 +46,11 @@ pub mod page;
 pub mod rt;
 pub mod sys;
 
+pub use bump::{AllocError, Bump};
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 pub use file::File;
 pub use flags::{Advice, MapFlags, Mode, MremapFlags, MsyncFlags, OFlags, ProtFlags};
+pub use global_bump::GlobalBump;
 pub use mmap::{MapOptions, Mmap, MmapMut};
 pub use page::page_size;
 pub use sys::Errno;
