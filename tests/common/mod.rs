@@ -355,3 +355,42 @@ pub fn new_memfd(name: &str, flags: u32, size: u64) -> std::fs::File {
     f.set_len(size).unwrap();
     f
 }
+
+/// The mappings of /proc/self/maps as `(start, end, perms)`, e.g.
+/// `(0x7f.., 0x7f.., "rw-p")`.
+pub fn maps_ranges() -> Vec<(usize, usize, String)> {
+    maps()
+        .iter()
+        .map(|l| {
+            let mut it = l.split_whitespace();
+            let (a, b) = it.next().unwrap().split_once('-').unwrap();
+            let perms = it.next().unwrap().to_owned();
+            (
+                usize::from_str_radix(a, 16).unwrap(),
+                usize::from_str_radix(b, 16).unwrap(),
+                perms,
+            )
+        })
+        .collect()
+}
+
+/// The permissions ("rw-p", "---p", ...) of each of `pages` pages from
+/// `base` as /proc/self/maps reports them; `None` for an unmapped page.
+/// Per page, so it does not depend on how the kernel merged or split the
+/// ranges.
+pub fn page_perms(base: usize, pages: usize) -> Vec<Option<String>> {
+    let page = rawmap::page_size();
+    let end = base + pages * page;
+    let mut out = vec![None; pages];
+    for (a, b, perms) in maps_ranges() {
+        if b <= base || a >= end {
+            continue;
+        }
+        let first = a.max(base);
+        let last = b.min(end);
+        for p in (first - base) / page..(last - base).div_ceil(page) {
+            out[p] = Some(perms.clone());
+        }
+    }
+    out
+}
