@@ -394,3 +394,10 @@ pub fn page_perms(base: usize, pages: usize) -> Vec<Option<String>> {
     }
     out
 }
+
+impl FdZoo {
+    /// The current sizes of the file, the memfd and the sealed memfd.
+    pub fn sizes(&self) -> [u64; 3] {
+        [&self.rw, &self.memfd, &self.sealed].map(|f| f.metadata().unwrap().len())
+    }
+}
