@@ -94,19 +94,8 @@ impl Args {
     /// The value of aux vector entry `key` (`AT_PAGESZ`, `AT_HWCAP`, ...,
     /// from `linux_raw_sys::auxvec`), if the kernel passed it.
     pub fn aux(&self, key: usize) -> Option<usize> {
-        let mut p = self.auxv;
-        loop {
-            // SAFETY: pairs up to and including AT_NULL (0).
-            let (k, v) = unsafe { (*p, *p.add(1)) };
-            if k == 0 {
-                return None;
-            }
-            if k == key {
-                return Some(v);
-            }
-            // SAFETY: not AT_NULL yet, so another pair follows.
-            p = unsafe { p.add(2) };
-        }
+        // SAFETY: `from_raw`'s contract: pairs up to AT_NULL.
+        unsafe { super::auxv::find(self.auxv, key) }
     }
 }
 

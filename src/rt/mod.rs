@@ -4,7 +4,7 @@
 //!
 //! **For programs that have no libc; never enable `rt` in a program that
 //! links libc** (anything using `std`, or a `libc` crate): it defines
-//! `_start`, `memcpy` and friends and the panic handler, which would clash
+//! `_start`, `memcpy` and friends, `getauxval` and the panic handler, which would clash
 //! with libc's and std's. The crate refuses to compile with both `rt` and
 //! `std`. Note that a dev-dependency on `rawmap` with `std` (as rawmap's own
 //! `Cargo.toml` has) turns `std` on for every example and test of that
@@ -45,8 +45,8 @@
 //! calls the function named in [`entry!`] and ends the process with
 //! [`exit_group`](crate::sys::exit_group) and its return value.
 //!
-//! Nothing else is set up: no thread-local storage, no `.init_array`
-//! constructors, no signal handling (`SIGPIPE` keeps its default action and
+//! Nothing else is set up: no thread-local storage, no `.fini_array`
+//! destructors, no signal handling (`SIGPIPE` keeps its default action and
 //! ends the process, as for a C program), no buffered stdout (each
 //! [`print!`]/[`println!`] is one `write`, so nothing is lost at exit or
 //! duplicated by `fork`). A panic prints `panicked at FILE:LINE:COL:` and
@@ -64,6 +64,7 @@ compile_error!(
 );
 
 mod args;
+mod auxv;
 pub mod io;
 mod mem;
 mod panic;
@@ -108,7 +109,7 @@ pub use crate::entry;
 /// define them from rawmap's archive even before anything calls them (core
 /// and alloc, which call `memcpy`, come later on the link line).
 #[doc(hidden)]
-pub struct Keep(#[allow(dead_code)] [*const (); 8]);
+pub struct Keep(#[allow(dead_code)] [*const (); 9]);
 
 // SAFETY: only addresses of functions, never dereferenced as data.
 unsafe impl Sync for Keep {}
@@ -125,4 +126,5 @@ pub static KEEP: Keep = Keep([
     mem::bcmp as *const (),
     mem::strlen as *const (),
     panic::rust_eh_personality as *const (),
+    auxv::getauxval as *const (),
 ]);

@@ -87,8 +87,9 @@ pub unsafe extern "C" fn _start() -> ! {
 }
 
 /// Reads `argc`, `argv`, `envp` and the aux vector from the initial stack,
-/// records the page size, runs the program's main function and exits with
-/// its return value.
+/// records the page size and the aux vector, runs the `.init_array`
+/// constructors, then the program's main function, and exits with its
+/// return value.
 ///
 /// # Safety
 ///
@@ -108,6 +109,8 @@ unsafe extern "C" fn start_rust(sp: *const usize) -> ! {
         }
         let auxv = end.add(1).cast::<usize>();
         crate::page::init_from_auxv(auxv);
+        super::auxv::set(auxv);
+        super::auxv::run_constructors();
         Args::from_raw(argc, argv, envp, auxv)
     };
     let code = __rawmap_rt_main(args);
