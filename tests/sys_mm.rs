@@ -673,6 +673,31 @@ fn msync_unmapped_range_is_enomem() {
     assert_eq!(r, Err(Errno::ENOMEM));
 }
 
+#[test]
+fn msync_invalidate_on_a_locked_range_is_ebusy() {
+    let (_f, _fd, p) = shared_file_map("ms-busy");
+    let lim = sys::prlimit64(0, Resource::MEMLOCK, None).unwrap();
+    if !has_cap(CAP_IPC_LOCK) && lim.cur < page_size() as u64 {
+        eprintln!(
+            "skipped: cannot mlock one page (RLIMIT_MEMLOCK {} and no CAP_IPC_LOCK)",
+            lim.cur
+        );
+        unmap(p, page_size());
+        return;
+    }
+    sys::mlock(p, page_size()).unwrap();
+    // SAFETY: fails before doing anything.
+    let r = unsafe { sys::msync(p, page_size(), MsyncFlags::INVALIDATE) };
+    assert_eq!(r, Err(Errno::EBUSY));
+    sys::munlock(p, page_size()).unwrap();
+    // SAFETY: no longer locked: accepted.
+    assert_eq!(
+        unsafe { sys::msync(p, page_size(), MsyncFlags::INVALIDATE) },
+        Ok(())
+    );
+    unmap(p, page_size());
+}
+
 // ---------------------------------------------------------------- madvise
 
 #[test]
