@@ -198,9 +198,7 @@ impl File {
     pub fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
         let mut done = 0;
         while done < buf.len() {
-            let at = offset
-                .checked_add(done as u64)
-                .ok_or(Errno::EOVERFLOW)?;
+            let at = offset.checked_add(done as u64).ok_or(Errno::EOVERFLOW)?;
             match retry(|| sys::pread(self.as_fd(), &mut buf[done..], at))? {
                 0 => break,
                 n => done += n,

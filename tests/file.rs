@@ -114,12 +114,8 @@ fn open_errors() {
     let missing = common::tmp_path("file-missing");
     assert_eq!(File::open(&missing).unwrap_err(), Errno::ENOENT);
     assert_eq!(File::open_rw(&missing).unwrap_err(), Errno::ENOENT);
-    let dir = std::ffi::CString::new(
-        std::env::temp_dir()
-            .into_os_string()
-            .into_encoded_bytes(),
-    )
-    .unwrap();
+    let dir =
+        std::ffi::CString::new(std::env::temp_dir().into_os_string().into_encoded_bytes()).unwrap();
     assert_eq!(File::open_rw(&dir).unwrap_err(), Errno::EISDIR);
     assert_eq!(File::create(&dir).unwrap_err(), Errno::EISDIR);
     let nested = common::tmp_path("file-nodir");

@@ -55,7 +55,10 @@ fn resident(map: &MmapMut) -> Vec<bool> {
 
 fn kernel_at_least(major: u32, minor: u32) -> bool {
     let r = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
-    let mut it = r.trim().split(['.', '-']).map(|s| s.parse::<u32>().unwrap_or(0));
+    let mut it = r
+        .trim()
+        .split(['.', '-'])
+        .map(|s| s.parse::<u32>().unwrap_or(0));
     (it.next().unwrap(), it.next().unwrap()) >= (major, minor)
 }
 
@@ -158,7 +161,11 @@ fn zero_length_is_an_empty_map() {
     let mut shared = shared;
     shared.remap(page()).unwrap();
     shared[0] = 1;
-    assert!(common::maps_entry(shared.as_ptr() as usize).unwrap().contains("rw-s"));
+    assert!(
+        common::maps_entry(shared.as_ptr() as usize)
+            .unwrap()
+            .contains("rw-s")
+    );
 }
 
 #[test]
@@ -170,13 +177,22 @@ fn remap_grows_an_anonymous_map_keeping_its_contents() {
     }
     map.remap(300 * p).unwrap();
     assert_eq!(map.len(), 300 * p);
-    assert!(map[..3 * p].iter().enumerate().all(|(i, &b)| b == (i % 251) as u8 + 1));
+    assert!(
+        map[..3 * p]
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == (i % 251) as u8 + 1)
+    );
     assert!(map[3 * p..].iter().all(|&b| b == 0));
     map[300 * p - 1] = 7;
     // Shrink, keeping the prefix.
     map.remap(p + 5).unwrap();
     assert_eq!(map.len(), p + 5);
-    assert!(map.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8 + 1));
+    assert!(
+        map.iter()
+            .enumerate()
+            .all(|(i, &b)| b == (i % 251) as u8 + 1)
+    );
     // Growing inside the last mapped page needs no system call: the map
     // stays where it is, and the bytes there are still the old ones.
     let before = map.as_ptr();
@@ -236,16 +252,11 @@ fn huge_pages_round_the_mapping_up() {
         let base = map.as_ptr() as usize;
         assert_eq!(base % huge, 0);
         let block = smaps_block(base).unwrap();
-        let end = usize::from_str_radix(
-            block[0].split(['-', ' ']).nth(1).unwrap(),
-            16,
-        )
-        .unwrap();
+        let end = usize::from_str_radix(block[0].split(['-', ' ']).nth(1).unwrap(), 16).unwrap();
         assert_eq!(end - base, huge, "{}", block[0]);
         assert!(
-            block
-                .iter()
-                .any(|l| l.starts_with("KernelPageSize:") && l.ends_with(&format!(" {} kB", huge / 1024))),
+            block.iter().any(|l| l.starts_with("KernelPageSize:")
+                && l.ends_with(&format!(" {} kB", huge / 1024))),
             "{block:?}"
         );
     }
@@ -265,7 +276,11 @@ fn huge_pages_without_a_pool() {
         assert_eq!(r.unwrap().len(), 100);
     }
     // A page size with no huge page pool at all (4 KiB).
-    let r = MapOptions::new().len(100).huge(Some(12)).no_reserve().map_anon();
+    let r = MapOptions::new()
+        .len(100)
+        .huge(Some(12))
+        .no_reserve()
+        .map_anon();
     assert_eq!(r.unwrap_err(), Errno::EINVAL);
 }
 
@@ -291,7 +306,11 @@ fn flags_reach_the_kernel() {
     let qemu = common::under_qemu();
 
     let nr = o.no_reserve().map_anon().unwrap();
-    assert!(has_flag(nr.as_ptr() as usize, "nr"), "{:?}", vm_flags(nr.as_ptr() as usize));
+    assert!(
+        has_flag(nr.as_ptr() as usize, "nr"),
+        "{:?}",
+        vm_flags(nr.as_ptr() as usize)
+    );
 
     let plain = o.map_anon().unwrap();
     assert!(!has_flag(plain.as_ptr() as usize, "nr"));
@@ -393,7 +412,10 @@ fn advise_ranges_are_bounds_checked() {
     // SAFETY: every call fails before the kernel.
     unsafe {
         assert_eq!(map.advise_unchecked(a, len, 1), Err(Errno::EINVAL));
-        assert_eq!(map.advise_unchecked(a, 5, usize::MAX), Err(Errno::EOVERFLOW));
+        assert_eq!(
+            map.advise_unchecked(a, 5, usize::MAX),
+            Err(Errno::EOVERFLOW)
+        );
     }
 }
 
@@ -404,7 +426,10 @@ fn advise_unchecked_passes_anything_on() {
     // SAFETY: no reference into the map is alive across the call.
     unsafe { map.advise_unchecked(Advice::DONTNEED, page(), page()) }.unwrap();
     // qemu-user passes DONTNEED on to the kernel too.
-    assert!(map[page()..2 * page()].iter().all(|&b| b == 0), "DONTNEED zeroes");
+    assert!(
+        map[page()..2 * page()].iter().all(|&b| b == 0),
+        "DONTNEED zeroes"
+    );
     assert!(map[..page()].iter().all(|&b| b == 9));
     assert!(map[2 * page()..].iter().all(|&b| b == 9));
     // SAFETY: an unknown advice value; the kernel rejects it.

@@ -56,7 +56,10 @@ fn shared_write_flush_unmap_close_read_back() {
     drop(map);
     drop(file);
     assert_eq!(read_back(t.c()), data);
-    assert_eq!(pread_back(t.c(), page() as u64, 10), data[page()..page() + 10]);
+    assert_eq!(
+        pread_back(t.c(), page() as u64, 10),
+        data[page()..page() + 10]
+    );
 }
 
 #[test]
@@ -188,10 +191,7 @@ fn offset_and_length_errors_before_the_kernel() {
     let o = MapOptions::new();
     // offset + len overflows u64.
     assert_eq!(map(o.offset(u64::MAX).len(1)), Err(Errno::EOVERFLOW));
-    assert_eq!(
-        map(o.offset(u64::MAX - 10).len(100)),
-        Err(Errno::EOVERFLOW)
-    );
+    assert_eq!(map(o.offset(u64::MAX - 10).len(100)), Err(Errno::EOVERFLOW));
     // Past the end of the file.
     assert_eq!(map(o.len(size + 1)), Err(Errno::EINVAL));
     assert_eq!(map(o.offset(1).len(size)), Err(Errno::EINVAL));
@@ -208,10 +208,7 @@ fn offset_and_length_errors_before_the_kernel() {
     // The same checks for the writable kinds.
     // SAFETY: as above.
     unsafe {
-        assert_eq!(
-            o.len(size + 1).map_mut(&file).unwrap_err(),
-            Errno::EINVAL
-        );
+        assert_eq!(o.len(size + 1).map_mut(&file).unwrap_err(), Errno::EINVAL);
         assert_eq!(
             o.offset(u64::MAX).len(1).map_copy(&file).unwrap_err(),
             Errno::EOVERFLOW
@@ -273,10 +270,7 @@ fn access_mode_and_file_kind_errors_from_the_kernel() {
         assert_eq!(MmapMut::map_mut(&ro).unwrap_err(), Errno::EACCES);
         // Any mapping needs a readable fd.
         assert_eq!(Mmap::map(&wo).unwrap_err(), Errno::EACCES);
-        assert_eq!(
-            MapOptions::new().map_copy(&wo).unwrap_err(),
-            Errno::EACCES
-        );
+        assert_eq!(MapOptions::new().map_copy(&wo).unwrap_err(), Errno::EACCES);
     }
     // A directory cannot be mapped.
     let dir = File::open_with(
@@ -380,7 +374,11 @@ fn truncation_under_a_map_raises_sigbus() {
         let _ = unsafe { std::ptr::read_volatile(map.as_ptr().add(page())) };
         3
     });
-    assert_eq!(status.term_signal(), Some(libc::SIGBUS as u32), "{status:?}");
+    assert_eq!(
+        status.term_signal(),
+        Some(libc::SIGBUS as u32),
+        "{status:?}"
+    );
 }
 
 #[test]

@@ -46,7 +46,11 @@ fn make_read_only_keeps_contents_and_faults_on_write() {
         unsafe { ptr.write_volatile(1) };
         0
     });
-    assert_eq!(status.term_signal(), Some(libc::SIGSEGV as u32), "{status:?}");
+    assert_eq!(
+        status.term_signal(),
+        Some(libc::SIGSEGV as u32),
+        "{status:?}"
+    );
     // And back.
     let mut rw = ro.make_mut().unwrap();
     assert_eq!(perms(rw.as_ptr()), "rw-p");
@@ -61,7 +65,11 @@ fn make_exec_runs_code_and_is_never_writable() {
     map.copy_from_slice(&code);
     let exec = map.make_exec().unwrap();
     assert_eq!(exec.prot(), ProtFlags::READ | ProtFlags::EXEC);
-    assert_eq!(perms(exec.as_ptr()), "r-xp", "writable and executable at once?");
+    assert_eq!(
+        perms(exec.as_ptr()),
+        "r-xp",
+        "writable and executable at once?"
+    );
     // SAFETY: the map holds a complete function for this architecture,
     // with the C calling convention, that touches nothing.
     let f: extern "C" fn() -> u32 = unsafe { std::mem::transmute(exec.as_ptr()) };

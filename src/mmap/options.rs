@@ -163,13 +163,8 @@ impl MapOptions {
     /// range, and its contents must not be changed by anyone else (through
     /// a write, or a shared writable mapping).
     pub unsafe fn map<F: AsFd>(&self, file: F) -> Result<Mmap, Errno> {
-        RawMap::map(
-            self,
-            ProtFlags::READ,
-            MapFlags::SHARED,
-            Some(file.as_fd()),
-        )
-        .map(Mmap::from_inner)
+        RawMap::map(self, ProtFlags::READ, MapFlags::SHARED, Some(file.as_fd()))
+            .map(Mmap::from_inner)
     }
 
     /// Maps a file for reading and writing, shared with the file

@@ -313,16 +313,7 @@ impl RawMap {
                 return Err(Errno::EINVAL);
             }
             // SAFETY: a fresh anonymous mapping, no fixed address.
-            unsafe {
-                sys::mmap(
-                    ptr::null_mut(),
-                    new_mapped,
-                    self.prot,
-                    self.flags,
-                    None,
-                    0,
-                )
-            }?
+            unsafe { sys::mmap(ptr::null_mut(), new_mapped, self.prot, self.flags, None, 0) }?
         } else if new_mapped != self.mapped_len {
             // SAFETY: our own whole mapping; `&mut self` means no reference
             // into it is alive, so it may move. Contents are kept.
