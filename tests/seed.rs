@@ -105,6 +105,16 @@ fn mapped_in_child(p: *mut u8, len: usize) -> bool {
     }
 }
 
+/// The /proc/self/maps line of the mapping that holds `addr`, which must
+/// exist. Other test threads map and unmap while the file is being read, and
+/// a read can then miss a line (seen under qemu-user, whose emulated maps
+/// file is built from several reads of the host's): retry until it shows.
+fn mapping_line(addr: usize) -> String {
+    (0..50)
+        .find_map(|_| maps_entry(addr))
+        .unwrap_or_else(|| panic!("no mapping at {addr:#x} in /proc/self/maps"))
+}
+
 /// A fresh directory, removed with its contents on drop.
 struct TmpDir(CString);
 
@@ -235,11 +245,8 @@ fn param_prot_exec_is_spelled_prot_exec() {
     assert_eq!(ProtFlags::EXEC.bits(), linux_raw_sys::general::PROT_EXEC);
     let ps = page_size();
     let p = map(ps, ProtFlags::READ | ProtFlags::EXEC, PRIVATE_ANON, None, 0).unwrap();
-    assert!(
-        maps_entry(p as usize).unwrap().contains(" r-xp "),
-        "{:?}",
-        maps_entry(p as usize)
-    );
+    let line = mapping_line(p as usize);
+    assert!(line.contains(" r-xp "), "{line}");
     unmap(p, ps);
 }
 
@@ -249,7 +256,7 @@ fn param_prot_exec_is_spelled_prot_exec() {
 fn param_prot_none_mapping_faults_on_access() {
     let ps = page_size();
     let p = map(ps, ProtFlags::NONE, PRIVATE_ANON, None, 0).unwrap();
-    assert!(maps_entry(p as usize).unwrap().contains(" ---p "));
+    assert!(mapping_line(p as usize).contains(" ---p "));
     assert_eq!(touch_in_child(p, false).term_signal(), Some(SIGSEGV));
     assert_eq!(touch_in_child(p, true).term_signal(), Some(SIGSEGV));
     unmap(p, ps);
@@ -265,11 +272,8 @@ fn param_prot_write_only_is_an_error() {
     let ps = page_size();
     let p = map(ps, ProtFlags::WRITE, PRIVATE_ANON, None, 0).expect("PROT_WRITE alone maps");
     // /proc/self/maps records what was asked for: write without read.
-    assert!(
-        maps_entry(p as usize).unwrap().contains(" -w-p "),
-        "{:?}",
-        maps_entry(p as usize)
-    );
+    let line = mapping_line(p as usize);
+    assert!(line.contains(" -w-p "), "{line}");
     // Yet reading works: write a byte, read it back, in a child in case it
     // faulted.
     let st = in_child(|| {
@@ -384,7 +388,7 @@ fn param_map_private_creates_a_new_file() {
     poke(p.wrapping_add(ps), b'c');
     assert_eq!(d.entries(), before, "a file appeared");
     assert_eq!(file_size(&fd), 2 * ps as u64);
-    let entry = maps_entry(p as usize).unwrap();
+    let entry = mapping_line(p as usize);
     assert!(entry.ends_with(path.to_str().unwrap()), "{entry}");
     assert!(entry.contains(" rw-p "), "{entry}");
     unmap(p, 2 * ps);
@@ -578,7 +582,7 @@ fn return_value_points_to_the_mapping() {
     let p = map(ps, ProtFlags::READ, MapFlags::SHARED, Some(fd.as_fd()), 0).unwrap();
     // SAFETY: 11 readable bytes of the mapping.
     assert_eq!(unsafe { std::slice::from_raw_parts(p, 11) }, b"first bytes");
-    let entry = maps_entry(p as usize).unwrap();
+    let entry = mapping_line(p as usize);
     assert!(entry.starts_with(&format!("{:x}-", p as usize)), "{entry}");
     unmap(p, ps);
 }
@@ -1019,11 +1023,8 @@ fn faq6_closing_fd_keeps_mapping() {
     assert_eq!(sys::close(fd), Ok(()));
     poke(p, b'6');
     assert_eq!(peek(p), b'6');
-    assert!(
-        maps_entry(p as usize)
-            .unwrap()
-            .ends_with(f.0.to_str().unwrap())
-    );
+    let line = mapping_line(p as usize);
+    assert!(line.ends_with(f.0.to_str().unwrap()), "{line}");
     // SAFETY: msync changes no memory.
     unsafe { sys::msync(p.cast(), ps, rawmap::MsyncFlags::SYNC) }.unwrap();
     assert_eq!(std::fs::read(f.path()).unwrap()[0], b'6');
@@ -1091,14 +1092,14 @@ fn faq7_past_the_mapping_is_sigsegv() {
 fn anon_needs_no_file() {
     let ps = page_size();
     let p = map(ps, RW, PRIVATE_ANON, None, 0).unwrap();
-    let entry = maps_entry(p as usize).unwrap();
+    let entry = mapping_line(p as usize);
     let fields: Vec<&str> = entry.split_whitespace().collect();
     assert_eq!(fields[4], "0", "inode of a private anonymous map: {entry}");
     assert!(fields.len() == 5 || fields[5].starts_with('['), "{entry}");
     assert_eq!(peek(p.wrapping_add(ps - 1)), 0);
     unmap(p, ps);
     let s = map(ps, RW, SHARED_ANON, None, 0).unwrap();
-    let entry = maps_entry(s as usize).unwrap();
+    let entry = mapping_line(s as usize);
     assert!(entry.ends_with("/dev/zero (deleted)"), "{entry}");
     assert_eq!(peek(s), 0);
     unmap(s, ps);
@@ -1176,7 +1177,7 @@ fn anon_fd_is_ignored() {
             let p =
                 map(ps, RW, flags, Some(fd), 0).unwrap_or_else(|e| panic!("{fd:?} {flags:?}: {e}"));
             assert_eq!(peek(p), 0, "file contents leaked into an anonymous map");
-            let entry = maps_entry(p as usize).unwrap();
+            let entry = mapping_line(p as usize);
             assert!(!entry.contains(f.0.to_str().unwrap()), "{entry}");
             unmap(p, ps);
         }
