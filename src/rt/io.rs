@@ -14,6 +14,29 @@ pub const STDOUT: RawFd = 1;
 /// Standard error's descriptor number.
 pub const STDERR: RawFd = 2;
 
+/// Standard output as a [`BorrowedFd`], for [`write_all`] and the system
+/// calls in [`sys`](crate::sys).
+///
+/// The runtime never closes it; if the program closes descriptor 1 itself,
+/// writes fail with `EBADF` (or reach whatever it opened as 1 next).
+pub fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 1 is inherited from the parent and never closed by
+    // the runtime; a closed 1 only makes calls fail with EBADF.
+    unsafe { BorrowedFd::borrow_raw(STDOUT) }
+}
+
+/// Standard error as a [`BorrowedFd`]; see [`stdout`].
+pub fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdout`.
+    unsafe { BorrowedFd::borrow_raw(STDERR) }
+}
+
+/// Standard input as a [`BorrowedFd`]; see [`stdout`].
+pub fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdout`.
+    unsafe { BorrowedFd::borrow_raw(STDIN) }
+}
+
 /// Writes all of `bytes` to `fd`, repeating `write` after a short write and
 /// after `EINTR`.
 ///

@@ -14,7 +14,9 @@ use core::fmt;
 use core::ptr;
 
 use rawmap::sys::{self, Errno, Resource, Rlimit, WaitStatus};
-use rawmap::{BorrowedFd, GlobalBump, MapFlags, Mode, MsyncFlags, OFlags, OwnedFd, ProtFlags, page_size};
+use rawmap::{
+    BorrowedFd, GlobalBump, MapFlags, Mode, MsyncFlags, OFlags, OwnedFd, ProtFlags, page_size,
+};
 
 /// A system call's answer as the tour prints it: `ok` or
 /// `EINVAL (Invalid argument)`.
@@ -269,7 +271,9 @@ fn tour(dir: &[u8], heap: &GlobalBump) -> Result<(), Failed> {
         "mmap of the empty file",
         Map::new(page, ProtFlags::READ, MapFlags::SHARED, Some(fd.as_fd()), 0),
     )?;
-    say!("mmap(NULL, {page}, PROT_READ, MAP_SHARED, fd, 0) of the empty file: ok -- the seed says size 0 fails");
+    say!(
+        "mmap(NULL, {page}, PROT_READ, MAP_SHARED, fd, 0) of the empty file: ok -- the seed says size 0 fails"
+    );
     let ptr = empty.bytes();
     let status = in_child(|| {
         // SAFETY: deliberately reads a mapped page with no file behind it:
@@ -317,7 +321,10 @@ fn tour(dir: &[u8], heap: &GlobalBump) -> Result<(), Failed> {
     must("lseek", sys::lseek(fd.as_fd(), 0, sys::Whence::Set))?;
     let mut buf = [0u8; 32];
     let n = must("read", sys::read(fd.as_fd(), &mut buf))?;
-    say!("read(fd) after munmap: {} -- the bytes are in the file", Text(&buf[..n]));
+    say!(
+        "read(fd) after munmap: {} -- the bytes are in the file",
+        Text(&buf[..n])
+    );
 
     say!();
     say!("== a private map: copy-on-write, the file does not change");
@@ -339,7 +346,10 @@ fn tour(dir: &[u8], heap: &GlobalBump) -> Result<(), Failed> {
     // SAFETY: a writable private map of the first page, inside the file.
     unsafe { map.write(b"PRIVATE") };
     // SAFETY: as above; nothing writes while the slice lives.
-    say!("wrote \"PRIVATE\": the map reads {}", Text(unsafe { map.read(32) }));
+    say!(
+        "wrote \"PRIVATE\": the map reads {}",
+        Text(unsafe { map.read(32) })
+    );
     let n = must("pread", sys::pread(fd.as_fd(), &mut buf, 0))?;
     say!("pread(fd): {} -- the file is unchanged", Text(&buf[..n]));
     let r = map.unmap();
@@ -431,7 +441,13 @@ fn faq2(path: &CStr, page: usize) -> Result<(), Failed> {
         "open(O_WRONLY)",
         sys::open(path, OFlags::WRONLY | OFlags::CLOEXEC, Mode::empty()),
     )?;
-    let r = Map::new(page, ProtFlags::WRITE, MapFlags::SHARED, Some(wo.as_fd()), 0);
+    let r = Map::new(
+        page,
+        ProtFlags::WRITE,
+        MapFlags::SHARED,
+        Some(wo.as_fd()),
+        0,
+    );
     say!(
         "       O_WRONLY fd, PROT_WRITE, MAP_SHARED: {} -- a file mapping always needs read access",
         Answer(&r)
@@ -459,7 +475,13 @@ fn faq4(fd: &OwnedFd, page: usize) -> Result<(), Failed> {
     let r = Map::new(0, rw, MapFlags::SHARED, Some(fd.as_fd()), 0);
     say!("FAQ 4: length 0: {}", Answer(&r));
     drop(r);
-    let r = Map::new(page, ProtFlags::WRITE, MapFlags::SHARED, Some(fd.as_fd()), 0);
+    let r = Map::new(
+        page,
+        ProtFlags::WRITE,
+        MapFlags::SHARED,
+        Some(fd.as_fd()),
+        0,
+    );
     say!(
         "       PROT_WRITE without PROT_READ: {} -- the seed says it fails; Linux accepts it",
         Answer(&r)
@@ -502,7 +524,12 @@ fn faq7(fd: &OwnedFd, page: usize) -> Result<(), Failed> {
     let status = in_child(|| {
         // SAFETY: both bytes lie in the first page, which is mapped
         // readable (the map's length, 100, is rounded up to a page).
-        let (a, b) = unsafe { (ptr.add(100).read_volatile(), ptr.add(page - 1).read_volatile()) };
+        let (a, b) = unsafe {
+            (
+                ptr.add(100).read_volatile(),
+                ptr.add(page - 1).read_volatile(),
+            )
+        };
         i32::from(a | b)
     })?;
     say!(
@@ -549,7 +576,11 @@ fn anonymous_shared(page: usize) -> Result<(), Failed> {
     let rw = ProtFlags::READ | ProtFlags::WRITE;
     for (flags, name, meaning) in [
         (MapFlags::SHARED, "MAP_SHARED", "the same memory"),
-        (MapFlags::PRIVATE, "MAP_PRIVATE", "zeros: the child wrote its own copy"),
+        (
+            MapFlags::PRIVATE,
+            "MAP_PRIVATE",
+            "zeros: the child wrote its own copy",
+        ),
     ] {
         let map = must(
             "mmap anonymous",
@@ -599,7 +630,10 @@ fn collections(heap: &GlobalBump) {
     }
     say!("String built word by word: {s:?} ({} bytes)", s.len());
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for w in TEXT.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+    for w in TEXT
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
         *counts.entry(w).or_insert(0) += 1;
     }
     let mut top: Vec<(&str, usize)> = counts.iter().map(|(w, n)| (*w, *n)).collect();
