@@ -2,7 +2,7 @@
 //! mapping needs (size, resize, sync) and plain reads and writes.
 //!
 //! No libc and no std: every method is one or two system calls from
-//! [`sys`](crate::sys). Paths are C strings (`c"/tmp/data"`), since that is
+//! [`sys`]. Paths are C strings (`c"/tmp/data"`), since that is
 //! what the kernel takes; no allocation is ever made.
 
 use core::ffi::CStr;

@@ -49,11 +49,16 @@ fn parts_of_each_kind() {
     assert_eq!(parts.ptr as usize - parts.base as usize, 9);
     assert_eq!(parts.base as usize % p, 0);
     assert_eq!((parts.len, parts.mapped_len), (2 * p - 9, 2 * p));
-    assert_eq!((parts.prot, parts.flags), (ProtFlags::READ, MapFlags::SHARED));
+    assert_eq!(
+        (parts.prot, parts.flags),
+        (ProtFlags::READ, MapFlags::SHARED)
+    );
     // SAFETY: from into_raw.
     drop(unsafe { Mmap::from_raw(parts) });
     // SAFETY: as above.
-    let parts = unsafe { MapOptions::new().map_copy(&file) }.unwrap().into_raw();
+    let parts = unsafe { MapOptions::new().map_copy(&file) }
+        .unwrap()
+        .into_raw();
     assert_eq!((parts.prot, parts.flags), (RW, MapFlags::PRIVATE));
     // SAFETY: from into_raw.
     drop(unsafe { MmapMut::from_raw(parts) });
@@ -114,7 +119,11 @@ fn round_trip_keeps_contents_and_behaviour() {
     let shared = MapOptions::new().len(p).map_anon_shared().unwrap();
     // SAFETY: from into_raw.
     let mut shared = unsafe { MmapMut::from_raw(shared.into_raw()) };
-    assert_eq!(shared.remap(2 * p), Err(rawmap::Errno::EINVAL), "still shared");
+    assert_eq!(
+        shared.remap(2 * p),
+        Err(rawmap::Errno::EINVAL),
+        "still shared"
+    );
 }
 
 /// Runs `from_raw` on `bad` (expecting a panic), then frees `good` (the
@@ -185,10 +194,7 @@ fn inconsistent_parts_panic() {
     expect_panic(
         "slice with nothing mapped",
         g,
-        RawParts {
-            mapped_len: 0,
-            ..g
-        },
+        RawParts { mapped_len: 0, ..g },
         true,
     );
     let g = new();
