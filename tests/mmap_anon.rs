@@ -112,7 +112,11 @@ fn anonymous_errors_before_the_kernel() {
         assert_eq!(o.len(len).map_anon().unwrap_err(), Errno::ENOMEM, "{len}");
         assert_eq!(MmapMut::map_anon(len).unwrap_err(), Errno::ENOMEM);
     }
-    // A misaligned address.
+    // Address 0 (a null slice), and a misaligned address.
+    assert_eq!(
+        o.len(page()).address(0).map_anon().unwrap_err(),
+        Errno::EINVAL
+    );
     assert_eq!(
         o.len(page()).address(page() + 1).map_anon().unwrap_err(),
         Errno::EINVAL

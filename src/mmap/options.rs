@@ -117,7 +117,8 @@ impl MapOptions {
     /// from the hugetlbfs pool, of `1 << page_bits` bytes
     /// (`MAP_HUGE_SHIFT` encoding: 21 for 2 MiB, 30 for 1 GiB), or of the
     /// kernel's default huge page size for `None` (read from
-    /// `/proc/meminfo`).
+    /// `/proc/meminfo`; mapping fails with its error, e.g. `ENOENT` when
+    /// `/proc` is not mounted).
     ///
     /// The mapped length is rounded up to the huge page size, and the map
     /// is unmapped with that length. Mapping fails with `ENOMEM` when the
@@ -134,8 +135,9 @@ impl MapOptions {
     ///
     /// `addr` is where the mapping's first page goes (with an unaligned
     /// [`offset`](Self::offset) the slice starts `offset % page_size()`
-    /// bytes later) and must be a multiple of the page size (of the huge
-    /// page size with [`huge`](Self::huge)): `EINVAL` otherwise.
+    /// bytes later) and must be a non-zero multiple of the page size (of
+    /// the huge page size with [`huge`](Self::huge)): `EINVAL` otherwise.
+    /// An empty map (length 0) maps nothing and ignores it.
     ///
     /// Mapping fails with `EEXIST` when the range is in use. Kernels before
     /// 4.17, and qemu-user, treat the flag as a mere hint and may place the

@@ -28,6 +28,21 @@ use super::huge::default_huge_page_size;
 ///
 /// An empty mapping has `mapped_len == 0`, `len == 0` and dangling
 /// pointers: nothing is mapped and nothing is unmapped.
+///
+/// ```
+/// use rawmap::{MapFlags, MmapMut};
+/// let page = rawmap::page_size();
+/// let mut map = MmapMut::map_anon(page + 1)?;
+/// map[page] = 7;
+/// let parts = map.into_raw(); // the mapping stays; nothing owns it now
+/// assert_eq!(parts.mapped_len, 2 * page); // whole pages, as munmap wants
+/// assert_eq!(parts.len, page + 1);
+/// assert!(parts.flags.contains(MapFlags::ANONYMOUS));
+/// // SAFETY: the parts come from `into_raw` and are used once.
+/// let map = unsafe { MmapMut::from_raw(parts) };
+/// assert_eq!(map[page], 7);
+/// # Ok::<(), rawmap::Errno>(())
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct RawParts {
     /// The first byte of the slice.
@@ -141,8 +156,10 @@ impl RawMap {
         let file_offset = opts.offset - in_page as u64;
         let granule = granule(flags)?;
         let mapped_len = mapped_len_for(in_page, len, granule)?;
+        // Address 0 could never hold a slice (null); other addresses must
+        // be aligned to the mapping's granule.
         let hint = match opts.address {
-            Some(addr) if addr % granule != 0 => return Err(Errno::EINVAL),
+            Some(addr) if addr == 0 || addr % granule != 0 => return Err(Errno::EINVAL),
             Some(addr) => {
                 flags |= MapFlags::FIXED_NOREPLACE;
                 addr as *mut c_void
@@ -162,8 +179,9 @@ impl RawMap {
         }
         flags.remove(MapFlags::FIXED_NOREPLACE);
         Ok(Self {
-            // SAFETY: mmap never returns null without MAP_FIXED (it returned
-            // an address at least mmap_min_addr), and in_page < mapped_len.
+            // SAFETY: without MAP_FIXED and with no hint of 0 the kernel
+            // never maps page 0 (nor does qemu-user), and in_page <
+            // mapped_len keeps the sum inside the mapping.
             ptr: unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_page)) },
             len,
             base,
