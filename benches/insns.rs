@@ -77,6 +77,14 @@ fn main() {
                 mm::munmap(p, len).unwrap();
             }
         }),
+        "rawmap-safe" => repeat(n, || {
+            black_box(
+                rawmap::MapOptions::new()
+                    .len(black_box(len))
+                    .map_anon()
+                    .unwrap(),
+            );
+        }),
         "memmap2" => repeat(n, || {
             black_box(memmap2::MmapMut::map_anon(black_box(len)).unwrap());
         }),

@@ -23,7 +23,7 @@ count() { # mode n -> total instructions
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 printf '%-12s %s\n' "impl" "instructions per mmap+munmap pair"
-for mode in ${MODES:-bare rawmap glibc rustix memmap2}; do
+for mode in ${MODES:-bare rawmap glibc rustix rawmap-safe memmap2}; do
   a=$(count "$mode" $N1)
   b=$(count "$mode" $N2)
   printf '%-12s %s\n' "$mode" $(( (b - a) / (N2 - N1) ))

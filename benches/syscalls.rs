@@ -78,11 +78,30 @@ fn raw_pairs(c: &mut Criterion) {
     g.finish();
 }
 
+fn safe_maps(c: &mut Criterion) {
+    let len = rawmap::page_size();
+    let mut g = c.benchmark_group("safe_anon_map_drop_page");
+    g.bench_function("rawmap", |b| {
+        b.iter(|| {
+            black_box(
+                rawmap::MapOptions::new()
+                    .len(black_box(len))
+                    .map_anon()
+                    .unwrap(),
+            )
+        })
+    });
+    g.bench_function("memmap2", |b| {
+        b.iter(|| black_box(memmap2::MmapMut::map_anon(black_box(len)).unwrap()))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2));
-    targets = raw_pairs
+    targets = raw_pairs, safe_maps
 }
 criterion_main!(benches);
