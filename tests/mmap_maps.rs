@@ -16,6 +16,16 @@ fn page() -> usize {
     rawmap::page_size()
 }
 
+/// A writable hugetlbfs mount point, if any.
+fn hugetlbfs_mount() -> Option<String> {
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap();
+    mounts.lines().find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.get(2) == Some(&"hugetlbfs") && f.get(3).is_some_and(|o| o.starts_with("rw")))
+            .then(|| f[1].to_owned())
+    })
+}
+
 /// `(start, end, line)` of every mapping.
 fn ranges() -> Vec<(usize, usize, String)> {
     common::maps()
@@ -154,6 +164,31 @@ fn drop_unmaps_exactly_what_was_mapped() {
             eprintln!("qemu-user ({arch}) rejects MAP_HUGETLB: {huge:?}; huge drop not testable");
             assert_eq!(huge.unwrap_err(), Errno::EINVAL);
         }
+    }
+
+    // Files on hugetlbfs are mapped in whole huge pages too (st_blksize
+    // tells the huge page size), from a huge-page-aligned file offset.
+    match hugetlbfs_mount() {
+        Some(dir) if common::under_qemu().is_none() => {
+            let path = std::ffi::CString::new(format!("{dir}/rawmap-mmaps-{}", std::process::id()))
+                .unwrap();
+            let hfile = File::create(&path).unwrap();
+            sys::unlink(&path).unwrap();
+            hfile.set_len(4 << 20).unwrap();
+            let huge = sys::fstat(hfile.as_fd()).unwrap().st_blksize as usize;
+            // SAFETY: an unlinked file only this test can reach; nothing is
+            // touched (NORESERVE: no huge pages are taken from the pool).
+            let map = unsafe { opts.offset(p as u64).len(100).no_reserve().map(&hfile) }.unwrap();
+            assert_eq!(
+                map.as_ptr() as usize % huge,
+                p,
+                "the slice starts at the offset"
+            );
+            let base = map.as_ptr() as usize - p;
+            check("hugetlbfs file", (base, base + huge), || drop(map));
+        }
+        Some(dir) => eprintln!("qemu-user: hugetlbfs file map at {dir} skipped (no MAP_HUGETLB)"),
+        None => eprintln!("no hugetlbfs mounted: hugetlbfs file map not tested"),
     }
 
     // After remap: grown (probably moved), shrunk, emptied and regrown.

@@ -116,6 +116,15 @@ fn round_trip_keeps_contents_and_behaviour() {
     // SAFETY: from into_raw; Mmap only reads.
     let ro = unsafe { Mmap::from_raw(map.into_raw()) };
     assert_eq!(ro[p - 1], 77);
+    // A slice anywhere inside the mapping is fine: here the second page.
+    let mut parts = MmapMut::map_anon(3 * p).unwrap().into_raw();
+    parts.ptr = parts.base.wrapping_add(p);
+    parts.len = p;
+    // SAFETY: the mapping comes from into_raw; the slice lies inside it.
+    let mut mid = unsafe { MmapMut::from_raw(parts) };
+    mid[p - 1] = 1;
+    assert_eq!(mid.len(), p);
+    drop(mid);
     let shared = MapOptions::new().len(p).map_anon_shared().unwrap();
     // SAFETY: from into_raw.
     let mut shared = unsafe { MmapMut::from_raw(shared.into_raw()) };
@@ -161,11 +170,21 @@ fn inconsistent_parts_panic() {
     );
     let g = new();
     expect_panic(
-        "ptr past the first page",
+        "ptr past the mapping",
         g,
         RawParts {
-            ptr: g.base.wrapping_add(p),
-            len: 1,
+            ptr: g.base.wrapping_add(2 * p),
+            len: 0,
+            ..g
+        },
+        true,
+    );
+    let g = new();
+    expect_panic(
+        "null base",
+        g,
+        RawParts {
+            base: std::ptr::null_mut(),
             ..g
         },
         true,

@@ -207,8 +207,8 @@ macro_rules! shared_methods {
         ///
         /// # Panics
         ///
-        /// When `parts` are inconsistent: `base` not page aligned, `ptr`
-        /// not in the first page from `base`, the slice past
+        /// When `parts` are inconsistent: `base` null or not page aligned,
+        /// `ptr` outside `base..base + mapped_len`, the slice past
         /// `base + mapped_len`, `mapped_len > isize::MAX`, a non-empty
         /// slice with `mapped_len == 0`, or `prot` without the rights this
         /// type needs.

@@ -23,7 +23,8 @@ use super::huge::default_huge_page_size;
 ///
 /// ```text
 /// base                ptr                      ptr+len       base+mapped_len
-///  |<- offset in page ->|<------ the slice ------->|<- rest of last page ->|
+///  |<--- unaligned  --->|<------ the slice ------->|<- rest of last page ->|
+///  |     offset part    |                          |                       |
 /// ```
 ///
 /// An empty mapping has `mapped_len == 0`, `len == 0` and dangling
@@ -49,7 +50,8 @@ pub struct RawParts {
     pub ptr: *mut u8,
     /// The length of the slice.
     pub len: usize,
-    /// The start of the mapping: page aligned, at or below `ptr`.
+    /// The start of the mapping: page aligned (huge page aligned for huge
+    /// page maps), at or below `ptr`.
     pub base: *mut u8,
     /// The length of the mapping from `base`, as given to `munmap`: whole
     /// pages, whole huge pages for a `MAP_HUGETLB` map. 0 when nothing is
@@ -66,20 +68,24 @@ pub struct RawParts {
 ///
 /// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` dangling.
 /// - otherwise `base..base+mapped_len` is a mapping this value owns
-///   (`base` aligned to the granule, `mapped_len` a multiple of it) and
-///   `ptr..ptr+len` lies within it, `ptr - base < page_size()`.
+///   (`base` aligned to `granule`, `mapped_len` a multiple of it) and
+///   `ptr..ptr+len` lies within it, `ptr - base < granule`.
 /// - `mapped_len <= isize::MAX`.
 pub(crate) struct RawMap {
     ptr: NonNull<u8>,
     len: usize,
     base: *mut c_void,
     mapped_len: usize,
+    /// The unit the kernel maps in (see [`granule`]); 0 when not known yet
+    /// (an empty map), then found from `flags` when needed.
+    granule: usize,
     prot: ProtFlags,
     flags: MapFlags,
 }
 
 /// The mapping's unit of length: the page, or the huge page for
-/// `MAP_HUGETLB` (explicit size, or the kernel's default).
+/// `MAP_HUGETLB` (explicit size, or the kernel's default). File maps can
+/// have a larger one too, found by `map` (see `file_len`).
 fn granule(flags: MapFlags) -> Result<usize, Errno> {
     if flags.contains(MapFlags::HUGETLB) {
         match flags.huge_page_size() {
@@ -91,14 +97,14 @@ fn granule(flags: MapFlags) -> Result<usize, Errno> {
     }
 }
 
-/// `offset_in_page + len` rounded up to whole granules.
+/// `offset_in_granule + len` rounded up to whole granules.
 ///
 /// # Errors
 ///
 /// `ENOMEM` when that exceeds `isize::MAX` (no slice can be that long, and
 /// no address space is that large) or overflows.
-fn mapped_len_for(offset_in_page: usize, len: usize, granule: usize) -> Result<usize, Errno> {
-    offset_in_page
+fn mapped_len_for(offset_in_granule: usize, len: usize, granule: usize) -> Result<usize, Errno> {
+    offset_in_granule
         .checked_add(len)
         .and_then(|n| n.checked_next_multiple_of(granule))
         .filter(|&n| n <= isize::MAX as usize)
@@ -113,6 +119,7 @@ impl RawMap {
             len: 0,
             base: ptr::null_mut(),
             mapped_len: 0,
+            granule: 0,
             prot,
             flags,
         }
@@ -126,9 +133,8 @@ impl RawMap {
         share: MapFlags,
         fd: Option<BorrowedFd<'_>>,
     ) -> Result<Self, Errno> {
-        let page = page_size();
         let mut flags = share | opts.extra;
-        let len = match fd {
+        let (len, file_granule) = match fd {
             None => {
                 flags |= MapFlags::ANONYMOUS;
                 if let Some(bits) = opts.huge {
@@ -140,22 +146,26 @@ impl RawMap {
                 if opts.offset != 0 {
                     return Err(Errno::EINVAL);
                 }
-                opts.len.ok_or(Errno::EINVAL)?
+                (opts.len.ok_or(Errno::EINVAL)?, None)
             }
             Some(fd) => {
                 if opts.huge.is_some() {
                     return Err(Errno::EINVAL);
                 }
-                file_len(fd, opts.offset, opts.len)?
+                let (len, granule) = file_len(fd, opts.offset, opts.len)?;
+                (len, Some(granule))
             }
         };
         if len == 0 {
             return Ok(Self::empty(prot, flags));
         }
-        let in_page = (opts.offset % page as u64) as usize;
-        let file_offset = opts.offset - in_page as u64;
-        let granule = granule(flags)?;
-        let mapped_len = mapped_len_for(in_page, len, granule)?;
+        let granule = match file_granule {
+            Some(g) => g,
+            None => granule(flags)?,
+        };
+        let in_granule = (opts.offset % granule as u64) as usize;
+        let file_offset = opts.offset - in_granule as u64;
+        let mapped_len = mapped_len_for(in_granule, len, granule)?;
         // Address 0 could never hold a slice (null); other addresses must
         // be aligned to the mapping's granule.
         let hint = match opts.address {
@@ -180,12 +190,13 @@ impl RawMap {
         flags.remove(MapFlags::FIXED_NOREPLACE);
         Ok(Self {
             // SAFETY: without MAP_FIXED and with no hint of 0 the kernel
-            // never maps page 0 (nor does qemu-user), and in_page <
+            // never maps page 0 (nor does qemu-user), and in_granule <
             // mapped_len keeps the sum inside the mapping.
-            ptr: unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_page)) },
+            ptr: unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_granule)) },
             len,
             base,
             mapped_len,
+            granule,
             prot,
             flags,
         })
@@ -317,10 +328,16 @@ impl RawMap {
             self.unmap();
             return Ok(());
         }
-        let granule = granule(self.flags)?;
-        let in_page = self.ptr() as usize - self.base as usize;
-        let in_page = if self.mapped_len == 0 { 0 } else { in_page };
-        let new_mapped = mapped_len_for(in_page, new_len, granule)?;
+        let granule = match self.granule {
+            0 => granule(self.flags)?,
+            g => g,
+        };
+        let in_granule = if self.mapped_len == 0 {
+            0
+        } else {
+            self.ptr() as usize - self.base as usize
+        };
+        let new_mapped = mapped_len_for(in_granule, new_len, granule)?;
         let grows = new_mapped > self.mapped_len;
         if grows && self.mapped_len != 0 && ((anonymous && shared) || (!anonymous && !file_growth))
         {
@@ -349,9 +366,10 @@ impl RawMap {
         };
         self.base = base;
         self.mapped_len = new_mapped;
+        self.granule = granule;
         // SAFETY: a successful mmap/mremap never returns null, and
-        // in_page < new_mapped.
-        self.ptr = unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_page)) };
+        // in_granule < new_mapped.
+        self.ptr = unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_granule)) };
         self.len = new_len;
         Ok(())
     }
@@ -369,6 +387,7 @@ impl RawMap {
         self.len = 0;
         self.base = ptr::null_mut();
         self.mapped_len = 0;
+        self.granule = 0;
     }
 
     /// Gives up ownership.
@@ -411,8 +430,9 @@ impl RawMap {
         let (p, b) = (ptr as usize, base as usize);
         assert!(
             b % page_size() == 0
+                && b != 0
                 && p >= b
-                && p - b < page_size()
+                && p - b < mapped_len
                 && len <= mapped_len - (p - b)
                 && mapped_len <= isize::MAX as usize,
             "from_raw: inconsistent parts {parts:?}"
@@ -422,6 +442,9 @@ impl RawMap {
             len,
             base: base.cast(),
             mapped_len,
+            // Found from the flags if remap needs it (a file map's larger
+            // unit, see `file_len`, is not in the parts).
+            granule: 0,
             prot,
             flags,
         }
@@ -429,7 +452,15 @@ impl RawMap {
 }
 
 /// The length to map from `offset` of the file behind `fd`: `len`, checked
-/// against the file's end, or the rest of the file.
+/// against the file's end, or the rest of the file; and the unit the kernel
+/// maps the file in.
+///
+/// That unit is the page, except on hugetlbfs, where the kernel maps whole
+/// huge pages, needs huge-page-aligned offsets and cannot unmap part of a
+/// huge page. The only sign of that in `fstat` is `st_blksize`, which is the
+/// huge page size there: a power of two larger than the page is taken as
+/// the unit. (Other file systems reporting such a block size then get a
+/// slightly larger mapping than needed, never touched past the slice.)
 ///
 /// # Errors
 ///
@@ -437,11 +468,18 @@ impl RawMap {
 /// does not fit a `usize`); `EINVAL` when a regular file ends before
 /// `offset + len` (or before `offset`, without `len`). Other files
 /// (devices) have no meaningful size: an explicit `len` is passed on.
-fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<usize, Errno> {
+fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<(usize, usize), Errno> {
     let st = sys::fstat(fd)?;
     let size = st.st_size as u64;
     let regular = st.st_mode & S_IFMT == S_IFREG;
-    match len {
+    let page = page_size();
+    let blksize = usize::try_from(st.st_blksize).unwrap_or(0);
+    let granule = if blksize > page && blksize.is_power_of_two() {
+        blksize
+    } else {
+        page
+    };
+    let len = match len {
         Some(len) => {
             let end = offset.checked_add(len as u64).ok_or(Errno::EOVERFLOW)?;
             if regular && end > size {
@@ -453,7 +491,8 @@ fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<usize
             let rest = size.checked_sub(offset).ok_or(Errno::EINVAL)?;
             usize::try_from(rest).map_err(|_| Errno::EOVERFLOW)
         }
-    }
+    }?;
+    Ok((len, granule))
 }
 
 impl Drop for RawMap {
