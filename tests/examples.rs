@@ -1,4 +1,5 @@
-//! The no-libc example programs (`examples/nolibc`: `tour`, `mcat`, `mwc`),
+//! The no-libc example programs (`examples/nolibc`: `tour`, `mcat`, `mwc`,
+//! and `rt_check`, which exercises the runtime itself),
 //! built for this test's own target and run: natively on x86_64, under
 //! qemu-user for aarch64 and riscv64 (the binaries are static, so qemu
 //! needs no `-L` sysroot). Exact stdout, stderr and exit status are
@@ -32,7 +33,7 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "riscv64gc-unknown-linux-gnu"
 };
 
-const PROGRAMS: [&str; 3] = ["tour", "mcat", "mwc"];
+const PROGRAMS: [&str; 4] = ["tour", "mcat", "mwc", "rt_check"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -451,6 +452,66 @@ fn mwc_without_arguments_prints_usage() {
     let dir = TmpDir::new("mwc-usage");
     let out = run_in("mwc", &[], &dir.0, &[]);
     assert_output(&out, 2, b"", "usage: mwc FILE...\n");
+}
+
+// ---------------------------------------------------------------- rt
+
+/// Arguments (with spaces, empty, not UTF-8) and the environment reach
+/// `main` through `_start`; the page size agrees with the aux vector; the
+/// runtime's `mem*` functions agree with byte loops at every alignment.
+#[test]
+fn runtime_passes_arguments_environment_and_mem_checks() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TmpDir::new("rt");
+    let args = [
+        OsStr::new("a b"),
+        OsStr::new(""),
+        OsStr::from_bytes(b"\xff\xfe"),
+    ];
+    let out = run_in(
+        "rt_check",
+        &args,
+        &dir.0,
+        &[("RAWMAP_CHECK", OsStr::new("x=y"))],
+    );
+    assert_output(
+        &out,
+        0,
+        b"3 arguments after the name\n  \"a b\"\n  \"\"\n  \"\\xff\\xfe\"\n\
+          RAWMAP_CHECK=\"x=y\"\n\
+          page_size() equals AT_PAGESZ: yes\n\
+          mem* checks: 23552 cases, 0 failures\n",
+        "",
+    );
+}
+
+#[test]
+fn runtime_returns_main_s_exit_status() {
+    let dir = TmpDir::new("rt-exit");
+    for code in ["0", "7", "255"] {
+        let out = run_in(
+            "rt_check",
+            &[OsStr::new("exit"), OsStr::new(code)],
+            &dir.0,
+            &[],
+        );
+        assert_output(&out, code.parse().unwrap(), b"", "");
+    }
+}
+
+/// The panic handler prints the location and message, then exits with 101.
+#[test]
+fn runtime_panic_prints_the_message_and_exits_101() {
+    let dir = TmpDir::new("rt-panic");
+    let out = run_in("rt_check", &[OsStr::new("panic")], &dir.0, &[]);
+    assert_eq!(out.status.code(), Some(101), "{:?}", out.status);
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("panicked at src/bin/rt_check.rs:")
+            && err.ends_with(":\ndeliberate panic: 42\n"),
+        "stderr: {err:?}"
+    );
 }
 
 // ---------------------------------------------------------------- ELF

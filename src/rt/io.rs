@@ -15,7 +15,7 @@ pub const STDOUT: RawFd = 1;
 pub const STDERR: RawFd = 2;
 
 /// Standard output as a [`BorrowedFd`], for [`write_all`] and the system
-/// calls in [`sys`](crate::sys).
+/// calls in [`sys`].
 ///
 /// The runtime never closes it; if the program closes descriptor 1 itself,
 /// writes fail with `EBADF` (or reach whatever it opened as 1 next).
