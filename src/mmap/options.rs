@@ -26,8 +26,8 @@ use super::{Mmap, MmapMut};
 /// - **Length 0** (an empty file, or `len(0)`): a valid empty mapping; no
 ///   system call is made and dropping it does nothing.
 /// - **An offset that is not a page multiple** (the seed's FAQ 3): the
-///   mapping starts at the page boundary below it, and the slice starts at
-///   the asked byte.
+///   mapping starts at the page boundary below it (the huge page boundary
+///   for a file on hugetlbfs), and the slice starts at the asked byte.
 /// - **`offset + len` overflows** `u64`: `EOVERFLOW`. **Past the end** of a
 ///   regular file (`offset + len > file size`, or `offset > file size` with
 ///   no length): `EINVAL`. **Too large** to map (the length rounded up to
@@ -76,8 +76,11 @@ impl MapOptions {
     ///
     /// Any value is accepted: one that is not a multiple of
     /// [`page_size()`](crate::page_size) is aligned down for the kernel and
-    /// the slice starts at the asked byte. Anonymous maps need 0 (`EINVAL`
-    /// otherwise).
+    /// the slice starts at the asked byte. (A file whose `st_blksize` is a
+    /// power of two above the page size, as on hugetlbfs where it is the
+    /// huge page size, is mapped in units of that size: offset aligned
+    /// down to it, length rounded up to it.) Anonymous maps need 0
+    /// (`EINVAL` otherwise).
     pub const fn offset(mut self, offset: u64) -> Self {
         self.offset = offset;
         self
@@ -136,7 +139,8 @@ impl MapOptions {
     /// `addr` is where the mapping's first page goes (with an unaligned
     /// [`offset`](Self::offset) the slice starts `offset % page_size()`
     /// bytes later) and must be a non-zero multiple of the page size (of
-    /// the huge page size with [`huge`](Self::huge)): `EINVAL` otherwise.
+    /// the huge page size with [`huge`](Self::huge) or for a file on
+    /// hugetlbfs): `EINVAL` otherwise.
     /// An empty map (length 0) maps nothing and ignores it.
     ///
     /// Mapping fails with `EEXIST` when the range is in use. Kernels before

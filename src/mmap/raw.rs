@@ -68,7 +68,8 @@ pub struct RawParts {
 ///
 /// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` dangling.
 /// - otherwise `base..base+mapped_len` is a mapping this value owns
-///   (`base` aligned to `granule`, `mapped_len` a multiple of it) and
+///   (`base` page aligned, huge page aligned for huge page maps;
+///   `mapped_len` a multiple of `granule`) and
 ///   `ptr..ptr+len` lies within it, `ptr - base < granule`.
 /// - `mapped_len <= isize::MAX`.
 pub(crate) struct RawMap {
