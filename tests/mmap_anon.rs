@@ -9,9 +9,22 @@ fn page() -> usize {
     rawmap::page_size()
 }
 
+/// The /proc/self/maps line of a mapping this test holds. A read of
+/// /proc/self/maps that races another thread's mmap can miss a line (seen
+/// under qemu-user), so a miss is retried a few times.
+fn held_entry(addr: usize) -> String {
+    (0..20)
+        .find_map(|_| common::maps_entry(addr))
+        .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
+}
+
 /// The smaps block (header line and fields) of the mapping that contains
-/// `addr`.
+/// `addr`, retried like [`held_entry`].
 fn smaps_block(addr: usize) -> Option<Vec<String>> {
+    (0..20).find_map(|_| smaps_block_once(addr))
+}
+
+fn smaps_block_once(addr: usize) -> Option<Vec<String>> {
     let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
     let mut block: Option<Vec<String>> = None;
     for line in smaps.lines() {
@@ -83,12 +96,12 @@ fn private_anonymous_memory_is_zeroed_and_writable() {
     map[len - 1] = 0x5A;
     map[0] = 0xA5;
     assert_eq!((map[0], map[len - 1]), (0xA5, 0x5A));
-    let entry = common::maps_entry(map.as_ptr() as usize).unwrap();
+    let entry = held_entry(map.as_ptr() as usize);
     assert!(entry.contains("rw-p"), "{entry}");
     // The last page is mapped whole.
-    assert!(common::maps_entry(map.as_ptr() as usize + 6 * page() - 1).is_some());
+    assert!(!held_entry(map.as_ptr() as usize + 6 * page() - 1).is_empty());
     let shared = MapOptions::new().len(len).map_anon_shared().unwrap();
-    let entry = common::maps_entry(shared.as_ptr() as usize).unwrap();
+    let entry = held_entry(shared.as_ptr() as usize);
     assert!(entry.contains("rw-s"), "{entry}");
     let short = MmapMut::map_anon(10).unwrap();
     assert_eq!(
@@ -165,11 +178,7 @@ fn zero_length_is_an_empty_map() {
     let mut shared = shared;
     shared.remap(page()).unwrap();
     shared[0] = 1;
-    assert!(
-        common::maps_entry(shared.as_ptr() as usize)
-            .unwrap()
-            .contains("rw-s")
-    );
+    assert!(held_entry(shared.as_ptr() as usize).contains("rw-s"));
 }
 
 #[test]
@@ -300,7 +309,7 @@ fn an_address_in_use_is_never_replaced() {
         assert_eq!(r.unwrap_err(), Errno::EEXIST, "at {at:#x}");
     }
     assert_eq!(held[0], 42, "the mapping was not replaced");
-    assert!(common::maps_entry(addr).unwrap().contains("rw-p"));
+    assert!(held_entry(addr).contains("rw-p"));
 }
 
 #[test]

@@ -11,6 +11,15 @@ fn page() -> usize {
     rawmap::page_size()
 }
 
+/// The /proc/self/maps line of a mapping this test holds. A read of
+/// /proc/self/maps that races another thread's mmap can miss a line (seen
+/// under qemu-user), so a miss is retried a few times.
+fn held_entry(addr: usize) -> String {
+    (0..20)
+        .find_map(|_| common::maps_entry(addr))
+        .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
+}
+
 /// Bytes that differ from their neighbours and from zero-fill.
 fn pattern(n: usize, seed: u8) -> Vec<u8> {
     (0..n)
@@ -106,7 +115,7 @@ fn read_only_map_shows_the_file() {
     assert_eq!(&map[..], &data[..]);
     assert_eq!(map.prot(), ProtFlags::READ);
     assert_eq!(map.as_ptr() as usize % page(), 0);
-    let entry = common::maps_entry(map.as_ptr() as usize).unwrap();
+    let entry = held_entry(map.as_ptr() as usize);
     assert!(entry.contains("r--s"), "{entry}");
     assert!(entry.contains(t.path().to_str().unwrap()), "{entry}");
 }

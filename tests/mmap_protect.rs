@@ -11,8 +11,17 @@ fn page() -> usize {
     rawmap::page_size()
 }
 
+/// The /proc/self/maps line of a mapping this test holds. A read of
+/// /proc/self/maps that races another thread's mmap can miss a line (seen
+/// under qemu-user), so a miss is retried a few times.
+fn held_entry(addr: usize) -> String {
+    (0..20)
+        .find_map(|_| common::maps_entry(addr))
+        .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
+}
+
 fn perms(addr: *const u8) -> String {
-    let entry = common::maps_entry(addr as usize).unwrap();
+    let entry = held_entry(addr as usize);
     entry.split_whitespace().nth(1).unwrap().to_owned()
 }
 
