@@ -35,10 +35,31 @@ strip -o "$OUT/tour_std" target/release/examples/tour_std
 echo "tour_std (glibc, dynamic, x86_64), stripped: $(stat -c %s "$OUT/tour_std") bytes"
 
 echo
+# Median and mean in microseconds from hyperfine's JSON, and the ratio of
+# the medians (robust against the outliers of a busy machine).
+summary() {
+  python3 - "$1" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+med = [statistics.median(x["times"]) * 1e6 for x in r]
+for x, m in zip(r, med):
+    print(f"  {x['command'].split('/')[-1]:<40} median {m:8.0f} us   mean {x['mean']*1e6:8.0f} us")
+print(f"  ratio of medians (second / first): {med[1] / med[0]:.1f}")
+PY
+}
+
 echo "== exec time, x86_64: tour (no libc, static) vs tour_std (glibc + std)"
 # Both create, map and remove a scratch file in TMPDIR and fork 6 children.
 export TMPDIR=${TMPDIR:-/tmp}
 hyperfine -N --warmup 20 --runs 300 \
   "$OUT/tour-x86_64-unknown-linux-gnu" "$OUT/tour_std" \
-  --export-markdown "$OUT/exec.md" >/dev/null
-cat "$OUT/exec.md"
+  --export-json "$OUT/exec.json" >/dev/null 2>&1
+summary "$OUT/exec.json"
+
+echo
+echo "== start-up alone, x86_64: the same two programs given an argument"
+echo "   (each prints its usage line to stderr and exits with status 2)"
+hyperfine -N -i --warmup 50 --runs 1000 \
+  "$OUT/tour-x86_64-unknown-linux-gnu x" "$OUT/tour_std x" \
+  --export-json "$OUT/start.json" >/dev/null 2>&1
+summary "$OUT/start.json"
