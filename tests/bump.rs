@@ -25,8 +25,8 @@ fn values_slices_strings() {
     assert_eq!(&*s, "héllo");
     assert_eq!(&*v, &[10, 2, 3]);
     assert_eq!(y.as_ptr() as usize % 8, 0);
-    // Each block takes a multiple of 8 bytes.
-    assert_eq!(b.allocated_bytes(), 8 + 24 + 8 + 8);
+    // Each block takes a multiple of 16 bytes.
+    assert_eq!(b.allocated_bytes(), 16 + 32 + 16 + 16);
     assert_eq!(b.mapped_bytes(), b.chunk_capacity());
     assert!(b.chunk_capacity() >= Bump::FIRST_CHUNK.max(page_size()));
     assert_eq!(b.chunk_capacity() % page_size(), 0);
@@ -182,7 +182,9 @@ fn growth_past_the_chunk_keeps_the_pointer_or_moves_the_chunk() {
     let first_chunk = b.chunk_capacity();
     // SAFETY: `page` fresh bytes.
     unsafe { p.as_ptr().write_bytes(3, page) };
-    let target = 4 * first_chunk;
+    // Below the large threshold, so the block stays in a chunk.
+    let target = Bump::LARGE_THRESHOLD / 2;
+    assert!(target > first_chunk);
     while l.size() < target {
         let nl = Layout::from_size_align(l.size() * 2, 8).unwrap();
         // SAFETY: `p` is live with layout `l`.
@@ -283,8 +285,8 @@ fn reset_and_release_gives_pages_back() {
     assert_eq!(b.allocated_bytes(), 0);
     let again = b.alloc(0xEEu8) as *mut u8 as usize;
     assert_eq!(again, addr, "the kept chunk is reused from its start");
-    // SAFETY: reading our own mapped chunk, past the new 8-byte block.
-    let bytes = unsafe { std::slice::from_raw_parts((addr + 8) as *const u8, 4088) };
+    // SAFETY: reading our own mapped chunk, past the new 16-byte block.
+    let bytes = unsafe { std::slice::from_raw_parts((addr + 16) as *const u8, 4080) };
     if let Some(arch) = common::under_qemu() {
         eprintln!(
             "qemu-user ({arch}) may answer MADV_DONTNEED without reaching the kernel: \
