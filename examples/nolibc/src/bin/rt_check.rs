@@ -40,7 +40,7 @@ fn main(args: Args) -> i32 {
         }
         _ => {}
     }
-    println!("{} arguments after the name", args.len() - 1);
+    println!("{} arguments after the name", args.len().saturating_sub(1));
     for a in args.iter().skip(1) {
         println!("  {a:?}");
     }
