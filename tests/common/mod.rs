@@ -87,13 +87,19 @@ pub fn maps() -> Vec<String> {
 }
 
 /// The /proc/self/maps line of the mapping that contains `addr`, if any.
+///
+/// /proc/self/maps is produced in pieces: a read racing another thread's
+/// mmap/munmap can miss a line (seen under qemu-user), so a miss is
+/// confirmed by reading again before `None` is returned.
 pub fn maps_entry(addr: usize) -> Option<String> {
-    maps().into_iter().find(|l| {
-        let range = l.split_whitespace().next().unwrap();
-        let (a, b) = range.split_once('-').unwrap();
-        let a = usize::from_str_radix(a, 16).unwrap();
-        let b = usize::from_str_radix(b, 16).unwrap();
-        (a..b).contains(&addr)
+    (0..3).find_map(|_| {
+        maps().into_iter().find(|l| {
+            let range = l.split_whitespace().next().unwrap();
+            let (a, b) = range.split_once('-').unwrap();
+            let a = usize::from_str_radix(a, 16).unwrap();
+            let b = usize::from_str_radix(b, 16).unwrap();
+            (a..b).contains(&addr)
+        })
     })
 }
 
@@ -388,8 +394,8 @@ pub fn page_perms(base: usize, pages: usize) -> Vec<Option<String>> {
         }
         let first = a.max(base);
         let last = b.min(end);
-        for p in (first - base) / page..(last - base).div_ceil(page) {
-            out[p] = Some(perms.clone());
+        for slot in &mut out[(first - base) / page..(last - base).div_ceil(page)] {
+            *slot = Some(perms.clone());
         }
     }
     out
