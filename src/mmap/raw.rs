@@ -104,10 +104,16 @@ fn granule(flags: MapFlags) -> Result<usize, Errno> {
 ///
 /// `ENOMEM` when that exceeds `isize::MAX` (no slice can be that long, and
 /// no address space is that large) or overflows.
+#[inline]
 fn mapped_len_for(offset_in_granule: usize, len: usize, granule: usize) -> Result<usize, Errno> {
+    // Every granule is a power of two (page sizes, huge page sizes): masks,
+    // not divisions, on the path of every map.
+    debug_assert!(granule.is_power_of_two(), "granule {granule} is not a power of two");
+    let mask = granule - 1;
     offset_in_granule
         .checked_add(len)
-        .and_then(|n| n.checked_next_multiple_of(granule))
+        .and_then(|n| n.checked_add(mask))
+        .map(|n| n & !mask)
         .filter(|&n| n <= isize::MAX as usize)
         .ok_or(Errno::ENOMEM)
 }
@@ -128,6 +134,7 @@ impl RawMap {
 
     /// Makes a mapping from `opts`. `share` is `SHARED` or `PRIVATE`; `fd`
     /// is `None` for anonymous memory.
+    #[inline]
     pub(crate) fn map(
         opts: &MapOptions,
         prot: ProtFlags,
@@ -164,13 +171,14 @@ impl RawMap {
             Some(g) => g,
             None => granule(flags)?,
         };
-        let in_granule = (opts.offset % granule as u64) as usize;
+        debug_assert!(granule.is_power_of_two(), "granule {granule} is not a power of two");
+        let in_granule = (opts.offset & (granule as u64 - 1)) as usize;
         let file_offset = opts.offset - in_granule as u64;
         let mapped_len = mapped_len_for(in_granule, len, granule)?;
         // Address 0 could never hold a slice (null); other addresses must
         // be aligned to the mapping's granule.
         let hint = match opts.address {
-            Some(addr) if addr == 0 || addr % granule != 0 => return Err(Errno::EINVAL),
+            Some(addr) if addr == 0 || addr & (granule - 1) != 0 => return Err(Errno::EINVAL),
             Some(addr) => {
                 flags |= MapFlags::FIXED_NOREPLACE;
                 addr as *mut c_void
