@@ -11,7 +11,7 @@
 /// (`Errno::EINVAL.name() == Some("EINVAL")`,
 /// `description() == Some("Invalid argument")`), a `Display` that works
 /// without std, and compares as a plain `i32`. With the `std` feature it
-/// converts into [`std::io::Error`].
+/// converts into `std::io::Error`.
 pub use syscalls::Errno;
 
 /// Decodes a raw return value: `-4095..=-1` is an error, anything else is a
