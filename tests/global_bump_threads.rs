@@ -33,9 +33,9 @@ fn layout(t: usize, i: usize) -> Layout {
     Layout::from_size_align(size, 1 << (i % 4)).unwrap()
 }
 
-/// Runs `threads` threads on `a`; returns the number of blocks checked.
-fn hammer(a: &'static GlobalBump, threads: usize) -> usize {
-    let n = per_thread();
+/// Runs `threads` threads of `n` allocations each on `a`; returns the
+/// number of blocks checked.
+fn hammer(a: &'static GlobalBump, threads: usize, n: usize) -> usize {
     let handles: Vec<_> = (0..threads)
         .map(|t| {
             std::thread::spawn(move || {
@@ -89,21 +89,23 @@ fn hammer(a: &'static GlobalBump, threads: usize) -> usize {
 #[test]
 fn two_threads() {
     static A: GlobalBump = GlobalBump::new();
-    let n = hammer(&A, 2);
+    let per = per_thread();
+    let n = hammer(&A, 2, per);
     eprintln!(
         "2 threads: {n} blocks intact, {} MiB mapped",
         A.mapped_bytes() >> 20
     );
-    assert_eq!(n, 2 * (per_thread() - per_thread() / 16));
+    assert_eq!(n, 2 * (per - per / 16));
 }
 
 #[test]
 fn eight_threads() {
     static A: GlobalBump = GlobalBump::new();
-    let n = hammer(&A, 8);
+    let per = per_thread();
+    let n = hammer(&A, 8, per);
     eprintln!(
         "8 threads: {n} blocks intact, {} MiB mapped",
         A.mapped_bytes() >> 20
     );
-    assert_eq!(n, 8 * (per_thread() - per_thread() / 16));
+    assert_eq!(n, 8 * (per - per / 16));
 }
