@@ -19,10 +19,12 @@
 //! that wrap around when rounded up to a page).
 //!
 //! qemu-user 7.2 aborts the whole process (an assertion in its
-//! `page_set_flags`, exit status 127) on a `munmap` whose range ends exactly
-//! at the top of the address space (`addr + len == 2^64`, e.g.
-//! `munmap(1 << 63, 1 << 63)`); the kernel answers `EINVAL`. Under qemu those
-//! cases are skipped, and counted in the output; natively they run.
+//! `page_set_flags`, exit status 127) on a `munmap` or `mprotect` whose
+//! range ends exactly at the top of the address space (`addr + len == 2^64`
+//! once rounded up to a page, e.g. `munmap(1 << 63, 1 << 63)` or
+//! `mprotect(2^64 - page, 1)`); the kernel answers `EINVAL` (`munmap`) or
+//! `ENOMEM` (`mprotect`). Under qemu those cases are skipped, and counted in
+//! the output; natively they run.
 //!
 //! The two tests share the layout's address range, so they run one at a
 //! time (a lock), and the binary holds no other test that could map memory
@@ -191,6 +193,14 @@ fn len_of(addr: usize, l: &Layout, small: (usize, isize), huge: Option<usize>) -
     want.min(end - addr)
 }
 
+/// Whether `addr..addr + len` (rounded up to a page) ends exactly at 2^64,
+/// which aborts qemu 7.2 (module docs).
+fn ends_at_top(addr: usize, len: usize) -> bool {
+    let page = rawmap::page_size();
+    let rounded = len.wrapping_add(page - 1) & !(page - 1);
+    rounded != 0 && addr.wrapping_add(rounded) == 0
+}
+
 fn outcome(r: Result<(), rawmap::Errno>) -> Result<(), i32> {
     r.map_err(|e| e.into_raw())
 }
@@ -255,8 +265,7 @@ fn munmap_agrees_with_glibc() {
         |(addr, small, huge)| {
             let a = addr_of(addr, &l);
             let len = len_of(a, &l, small, huge);
-            let rounded = len.wrapping_add(page - 1) & !(page - 1);
-            if qemu && rounded != 0 && a.wrapping_add(rounded) == 0 {
+            if qemu && ends_at_top(a, len) {
                 // qemu 7.2 aborts on a range ending at 2^64 (module docs).
                 skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Ok(());
@@ -315,6 +324,8 @@ fn mprotect_agrees_with_glibc() {
             0x8000_0001,
         ]),
     ];
+    let qemu = common::under_qemu().is_some();
+    let skipped = std::sync::atomic::AtomicU32::new(0);
     let n = common::cases(5000, 1200);
     let mut runner = TestRunner::new(common::fixed_config(0x6d70_726f, n));
     let result = runner.run(
@@ -322,6 +333,11 @@ fn mprotect_agrees_with_glibc() {
         |(addr, small, huge, prot)| {
             let a = addr_of(addr, &l);
             let len = len_of(a, &l, small, huge);
+            if qemu && ends_at_top(a, len) {
+                // qemu 7.2 aborts on a range ending at 2^64 (module docs).
+                skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(());
+            }
             same_effect(
                 &l,
                 &tally,
@@ -341,6 +357,13 @@ fn mprotect_agrees_with_glibc() {
     );
     if let Err(e) = result {
         panic!("{e}");
+    }
+    if qemu {
+        println!(
+            "mprotect vs glibc: skipped {} cases under qemu: a range ending at 2^64 aborts \
+             qemu 7.2 (page_set_flags assertion); the kernel answers ENOMEM",
+            skipped.into_inner()
+        );
     }
     tally.finish("mprotect vs glibc", &["ok", "EINVAL", "ENOMEM", "EACCES"]);
 }
