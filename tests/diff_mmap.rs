@@ -15,12 +15,14 @@
 //! `ENOMEM`), so under qemu rawmap may report `ENOMEM` where glibc reports
 //! `EINVAL`. Those cases are asserted as such and counted in the output.
 //!
-//! A second qemu-only difference: `MAP_HUGETLB` (no huge pages are
-//! configured here, so it always fails). qemu picks the guest address
-//! itself and hands the host `MAP_FIXED` at that address; the host answers
-//! `EINVAL` when qemu's pick is not huge-page aligned and `ENOMEM` when it is,
-//! so the errno depends on where qemu's previous mappings ended. Under qemu
-//! both calls must fail with one of those two; natively they agree exactly.
+//! `MAP_HUGETLB` is not tried under qemu: qemu 7.2 picks a guest range of
+//! the asked length (whole 4 KiB pages) itself and hands the host
+//! `MAP_FIXED | MAP_HUGETLB` at that address. The host answers `EINVAL`
+//! when the pick is not huge-page aligned; otherwise, with `MAP_NORESERVE`,
+//! it maps a whole huge page there, over whatever qemu or the guest had
+//! next to the picked range (seen: the test process dies by SIGSEGV now and
+//! then). So under qemu the generator leaves `MAP_HUGETLB` out (and says
+//! so in the output); natively it is in and the answers agree exactly.
 //!
 //! Nothing here may clobber memory: `MAP_FIXED` (and `MAP_FIXED_NOREPLACE`)
 //! only ever target a scratch reservation this test owns, with a length that
@@ -119,7 +121,7 @@ fn prot_strategy() -> impl Strategy<Value = u32> {
     (0u32..8, extra).prop_map(|(rwx, extra)| rwx | extra)
 }
 
-fn flags_strategy() -> impl Strategy<Value = u32> {
+fn flags_strategy(qemu: bool) -> impl Strategy<Value = u32> {
     let kind = prop_oneof![
         8 => Just(MapFlags::PRIVATE.bits()),
         6 => Just(MapFlags::SHARED.bits()),
@@ -128,7 +130,7 @@ fn flags_strategy() -> impl Strategy<Value = u32> {
         1 => Just(0u32),
         1 => 4u32..16, // unknown map types, and MAP_DROPPABLE (8)
     ];
-    let modifiers = [
+    let mut modifiers = vec![
         MapFlags::FIXED,
         MapFlags::FIXED_NOREPLACE,
         MapFlags::POPULATE,
@@ -153,6 +155,10 @@ fn flags_strategy() -> impl Strategy<Value = u32> {
         MapFlags::from_bits_retain(0x20_0000),
         MapFlags::from_bits_retain(0x200_0000),
     ];
+    if qemu {
+        // Not under qemu: see the module docs.
+        modifiers.retain(|m| !m.contains(MapFlags::HUGETLB));
+    }
     (
         kind,
         proptest::bool::weighted(0.6),
@@ -172,7 +178,7 @@ fn flags_strategy() -> impl Strategy<Value = u32> {
         })
 }
 
-fn case_strategy(n_len: usize, n_off: usize) -> impl Strategy<Value = Case> {
+fn case_strategy(n_len: usize, n_off: usize, qemu: bool) -> impl Strategy<Value = Case> {
     let addr = prop_oneof![
         6 => Just(Addr::Null),
         3 => (0..RES_PAGES + 2).prop_map(Addr::InReservation),
@@ -184,7 +190,7 @@ fn case_strategy(n_len: usize, n_off: usize) -> impl Strategy<Value = Case> {
         addr,
         0..n_len,
         prot_strategy(),
-        flags_strategy(),
+        flags_strategy(qemu),
         select(FdKind::ALL.to_vec()),
         prop_oneof![3 => Just(0usize), 4 => 0..n_off],
     )
@@ -405,10 +411,9 @@ fn mmap_agrees_with_glibc() {
     let qemu = common::under_qemu().is_some();
     let tally = Tally::default();
     let qemu_order = Tally::default();
-    let qemu_huge = Tally::default();
     let n = common::cases(20_000, 5000);
     let mut runner = TestRunner::new(common::fixed_config(0x6d6d_6170, n));
-    let result = runner.run(&case_strategy(lens.len(), offs.len()), |c| {
+    let result = runner.run(&case_strategy(lens.len(), offs.len(), qemu), |c| {
         let a = concrete(&c, &zoo, &res, &lens, &offs);
         let ours = rawmap_mmap(a);
         if let Ok(p) = ours {
@@ -429,19 +434,6 @@ fn mmap_agrees_with_glibc() {
             qemu_order.record(&ours);
             return Ok(());
         }
-        if qemu && a.flags & MapFlags::HUGETLB.bits() != 0 && ours != theirs {
-            // qemu's own address choice decides the host's errno (docs).
-            for r in [ours, theirs] {
-                prop_assert!(
-                    r == Err(libc::EINVAL) || r == Err(libc::ENOMEM),
-                    "qemu, MAP_HUGETLB: {:?} for {:?}",
-                    r,
-                    a
-                );
-            }
-            qemu_huge.record(&ours);
-            return Ok(());
-        }
         agree(a, ours, theirs)
     });
     if let Err(e) = result {
@@ -454,9 +446,8 @@ fn mmap_agrees_with_glibc() {
             qemu_order.total()
         );
         println!(
-            "mmap vs glibc: {} MAP_HUGETLB cases where qemu's address choice gave one call \
-             EINVAL and the other ENOMEM (expected under qemu only)",
-            qemu_huge.total()
+            "mmap vs glibc: MAP_HUGETLB is not generated under qemu: qemu 7.2 places such maps \
+             itself and the host may map a whole huge page over qemu's neighbouring memory"
         );
     }
     let mut expected = vec![
