@@ -383,8 +383,21 @@ pub fn maps_ranges() -> Vec<(usize, usize, String)> {
 /// The permissions ("rw-p", "---p", ...) of each of `pages` pages from
 /// `base` as /proc/self/maps reports them; `None` for an unmapped page.
 /// Per page, so it does not depend on how the kernel merged or split the
-/// ranges.
+/// ranges. Read until two reads in a row agree: a read of /proc/self/maps
+/// that races another thread's mmap or munmap (a test thread exiting, say)
+/// can miss a line (seen under qemu-user, which copies the host's file).
 pub fn page_perms(base: usize, pages: usize) -> Vec<Option<String>> {
+    let mut last = page_perms_once(base, pages);
+    loop {
+        let now = page_perms_once(base, pages);
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
+fn page_perms_once(base: usize, pages: usize) -> Vec<Option<String>> {
     let page = rawmap::page_size();
     let end = base + pages * page;
     let mut out = vec![None; pages];
