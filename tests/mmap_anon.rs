@@ -245,20 +245,24 @@ fn shared_anonymous_maps_shrink_but_do_not_grow() {
     map[2 * p - 1] = 4;
 }
 
+/// Why huge page maps are not made under qemu-user at all: qemu 7.2 picks
+/// the address itself and passes it to the host as MAP_FIXED, so the answer
+/// (EINVAL, ENOMEM or success) depends on that pick, and a whole huge page
+/// can land over qemu's own memory (seen: the test process died by SIGSEGV).
+const QEMU_HUGETLB_SKIP: &str = "skipped under qemu-user: its MAP_HUGETLB emulation maps at an \
+     address of its own choosing with MAP_FIXED and may clobber its own memory";
+
 #[test]
 fn huge_pages_round_the_mapping_up() {
     // MAP_NORESERVE lets a hugetlb map be made with an empty pool (no
     // pages are touched here): the kernel maps a whole huge page.
     let opts = MapOptions::new().len(100).no_reserve();
-    for (bits, what) in [(Some(21), "2 MiB"), (None, "the default size")] {
-        let r = opts.huge(bits).map_anon();
-        if let Some(arch) = common::under_qemu() {
-            // qemu-user rejects MAP_HUGETLB.
-            eprintln!("qemu-user ({arch}): MAP_HUGETLB ({what}) answered {r:?}; not testable");
-            assert_eq!(r.unwrap_err(), Errno::EINVAL);
-            continue;
-        }
-        let map = r.unwrap();
+    if let Some(arch) = common::under_qemu() {
+        eprintln!("{QEMU_HUGETLB_SKIP} ({arch})");
+        return;
+    }
+    for bits in [Some(21), None] {
+        let map = opts.huge(bits).map_anon().unwrap();
         assert_eq!(map.len(), 100);
         let huge = meminfo("Hugepagesize:") as usize * 1024;
         let huge = if bits.is_some() { 2 << 20 } else { huge };
@@ -277,12 +281,11 @@ fn huge_pages_round_the_mapping_up() {
 
 #[test]
 fn huge_pages_without_a_pool() {
-    let r = MapOptions::new().len(100).huge(Some(21)).map_anon();
     if let Some(arch) = common::under_qemu() {
-        eprintln!("qemu-user ({arch}): MAP_HUGETLB answered {r:?}");
-        assert_eq!(r.unwrap_err(), Errno::EINVAL);
+        eprintln!("{QEMU_HUGETLB_SKIP} ({arch})");
         return;
     }
+    let r = MapOptions::new().len(100).huge(Some(21)).map_anon();
     if meminfo("HugePages_Free:") == 0 {
         assert_eq!(r.unwrap_err(), Errno::ENOMEM, "the pool is empty");
     } else {

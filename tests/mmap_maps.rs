@@ -145,10 +145,14 @@ fn drop_unmaps_exactly_what_was_mapped() {
     // Huge pages: the kernel maps whole huge pages, and the drop must
     // unmap them whole (memmap2 #156 passed the asked length: EINVAL, and
     // the mapping leaked).
-    let huge = opts.len(100).huge(Some(21)).no_reserve().map_anon();
     match common::under_qemu() {
         None => {
-            let map = huge.unwrap();
+            let map = opts
+                .len(100)
+                .huge(Some(21))
+                .no_reserve()
+                .map_anon()
+                .unwrap();
             let r = expected_range(map.as_ptr(), 100, 2 << 20);
             check("hugetlb 2 MiB", r, || drop(map));
             let map = opts
@@ -161,8 +165,10 @@ fn drop_unmaps_exactly_what_was_mapped() {
             check("hugetlb default size", r, || drop(map));
         }
         Some(arch) => {
-            eprintln!("qemu-user ({arch}) rejects MAP_HUGETLB: {huge:?}; huge drop not testable");
-            assert_eq!(huge.unwrap_err(), Errno::EINVAL);
+            // qemu 7.2 maps MAP_HUGETLB at an address of its own choosing
+            // with MAP_FIXED: the answer varies and a huge page can land over
+            // qemu's own memory. Not made at all under qemu.
+            eprintln!("qemu-user ({arch}): huge page drop skipped (qemu's MAP_HUGETLB is unsafe)");
         }
     }
 
