@@ -54,3 +54,8 @@ pub use global_bump::GlobalBump;
 pub use mmap::{MapOptions, Mmap, MmapMut};
 pub use page::page_size;
 pub use sys::Errno;
+
+/// The README's code, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
