@@ -108,7 +108,10 @@ fn granule(flags: MapFlags) -> Result<usize, Errno> {
 fn mapped_len_for(offset_in_granule: usize, len: usize, granule: usize) -> Result<usize, Errno> {
     // Every granule is a power of two (page sizes, huge page sizes): masks,
     // not divisions, on the path of every map.
-    debug_assert!(granule.is_power_of_two(), "granule {granule} is not a power of two");
+    debug_assert!(
+        granule.is_power_of_two(),
+        "granule {granule} is not a power of two"
+    );
     let mask = granule - 1;
     offset_in_granule
         .checked_add(len)
@@ -171,7 +174,10 @@ impl RawMap {
             Some(g) => g,
             None => granule(flags)?,
         };
-        debug_assert!(granule.is_power_of_two(), "granule {granule} is not a power of two");
+        debug_assert!(
+            granule.is_power_of_two(),
+            "granule {granule} is not a power of two"
+        );
         let in_granule = (opts.offset & (granule as u64 - 1)) as usize;
         let file_offset = opts.offset - in_granule as u64;
         let mapped_len = mapped_len_for(in_granule, len, granule)?;
