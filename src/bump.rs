@@ -182,6 +182,11 @@ const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
 /// `Bump` is `Send` but not `Sync`: allocating takes `&self`, so one arena
 /// is used from one thread at a time. For a process-wide allocator use
 /// [`GlobalBump`](crate::GlobalBump).
+///
+/// ```compile_fail
+/// fn shared<T: Sync>(_: &T) {}
+/// shared(&rawmap::Bump::new()); // `Bump` is not `Sync`
+/// ```
 pub struct Bump {
     /// Next free byte of the current chunk, a multiple of `GRANULE`
     /// (`GRANULE` itself when there is no chunk).
@@ -482,7 +487,7 @@ impl Bump {
     /// `ptr` must be a block of this arena allocated with `old_layout`, and
     /// `new_layout.size() >= old_layout.size()`. On success the old pointer
     /// must not be used any more (use the returned one).
-    #[inline(always)]
+    #[inline]
     pub unsafe fn grow(
         &self,
         ptr: NonNull<u8>,
