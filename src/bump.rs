@@ -548,8 +548,13 @@ impl Bump {
         );
         let p = ptr.as_ptr() as usize;
         if old_layout.size() < Self::LARGE_THRESHOLD && p & (new_layout.align() - 1) == 0 {
-            if p + granules(old_layout.size()) == self.ptr.get() {
-                self.ptr.set(p + granules(new_layout.size()));
+            let (old_end, new_end) = (
+                p + granules(old_layout.size()),
+                p + granules(new_layout.size()),
+            );
+            // Nothing to give back when both round to the same granules.
+            if new_end < old_end && old_end == self.ptr.get() {
+                self.ptr.set(new_end);
             }
             return Ok(ptr);
         }
@@ -588,14 +593,13 @@ impl Bump {
     #[inline(always)]
     fn bump_fast(&self, layout: Layout) -> Option<NonNull<u8>> {
         let (size, align) = (layout.size(), layout.align());
-        // One branch for both "empty" and "large" (`size - 1` wraps for 0).
-        if size.wrapping_sub(1) >= Self::LARGE_THRESHOLD - 1 || align > FAST_ALIGN_MAX {
-            return if size == 0 && align <= FAST_ALIGN_MAX {
-                // SAFETY: `align` is a power of two, so not 0.
-                Some(unsafe { NonNull::new_unchecked(align as *mut u8) })
-            } else {
-                None
-            };
+        if size == 0 && align <= FAST_ALIGN_MAX {
+            // No memory needed: a dangling, aligned, non-null pointer.
+            // SAFETY: `align` is a power of two, so not 0.
+            return Some(unsafe { NonNull::new_unchecked(align as *mut u8) });
+        }
+        if size >= Self::LARGE_THRESHOLD || align > FAST_ALIGN_MAX {
+            return None;
         }
         let ptr = self.ptr.get();
         debug_assert!(
