@@ -37,7 +37,7 @@
 //! chunk and retries.
 //!
 //! That compare-and-swap is the whole cost over a single-threaded bump:
-//! about 8 ns when uncontended on the reference machines (the bump itself
+//! 5-8 ns when uncontended on the reference machines (the bump itself
 //! is under 1 ns, glibc's `malloc` about 4 ns thanks to its per-thread
 //! cache), and much more when threads allocate at the same time, as every
 //! allocation writes the same cache line. Per-thread caches would avoid it
