@@ -2,7 +2,10 @@
 //! binary's global allocator): every block gets a pattern of its thread and
 //! index, checked after all threads are done, so two blocks that overlap
 //! would show. Some blocks are grown in place and some freed at once, so
-//! the roll-back and in-place paths race with allocations too.
+//! the roll-back and in-place paths race with allocations too. The threads
+//! start on slot 0 together; the first lost race spreads them over slots
+//! by stack address (printed: `spread`, `slots_used`), so both regimes and
+//! the switch between them are exercised.
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -92,7 +95,7 @@ fn two_threads() {
     let per = per_thread();
     let n = hammer(&A, 2, per);
     eprintln!(
-        "2 threads: {n} blocks intact, {} MiB mapped",
+        "2 threads: {n} blocks intact, {} MiB mapped; {A:?}",
         A.mapped_bytes() >> 20
     );
     assert_eq!(n, 2 * (per - per / 16));
@@ -104,7 +107,7 @@ fn eight_threads() {
     let per = per_thread();
     let n = hammer(&A, 8, per);
     eprintln!(
-        "8 threads: {n} blocks intact, {} MiB mapped",
+        "8 threads: {n} blocks intact, {} MiB mapped; {A:?}",
         A.mapped_bytes() >> 20
     );
     assert_eq!(n, 8 * (per - per / 16));
