@@ -39,6 +39,7 @@ fn cycle(i: usize, t: &TmpFile, empty: &TmpFile, busy: usize) -> u8 {
         }
         1 => {
             let f = File::open_rw(t.c()).unwrap();
+            // SAFETY: a file only this test uses; nothing truncates it.
             let mut m = unsafe { o.offset(p as u64 + 3).len(100).map_mut(&f) }.unwrap();
             m[1] = i as u8;
             m.flush_async_range(1, 1).unwrap();
@@ -46,6 +47,7 @@ fn cycle(i: usize, t: &TmpFile, empty: &TmpFile, busy: usize) -> u8 {
         }
         2 => {
             let f = File::open(t.c()).unwrap();
+            // SAFETY: a file only this test uses; nothing truncates it.
             let mut m = unsafe { o.map_copy(&f) }.unwrap();
             m[0] = 1;
             m[p]
@@ -63,12 +65,14 @@ fn cycle(i: usize, t: &TmpFile, empty: &TmpFile, busy: usize) -> u8 {
         }
         5 => {
             let f = File::open(t.c()).unwrap();
+            // SAFETY: a file only this test uses; nothing truncates it.
             assert_eq!(unsafe { MmapMut::map_mut(&f) }.unwrap_err(), Errno::EACCES);
             0
         }
         6 => {
             let f = File::open(t.c()).unwrap();
             let len = f.len().unwrap() as usize + 1;
+            // SAFETY: a file only this test uses; nothing truncates it.
             assert_eq!(unsafe { o.len(len).map(&f) }.unwrap_err(), Errno::EINVAL);
             0
         }
@@ -79,6 +83,7 @@ fn cycle(i: usize, t: &TmpFile, empty: &TmpFile, busy: usize) -> u8 {
         }
         8 => {
             let f = File::open(empty.c()).unwrap();
+            // SAFETY: a file only this test uses; nothing truncates it.
             let m = unsafe { Mmap::map(&f) }.unwrap();
             assert!(m.is_empty());
             0
