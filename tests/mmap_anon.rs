@@ -2,20 +2,12 @@
 //! /proc/self/smaps), huge pages, the address hint, remap, advice, locking,
 //! and every error path.
 mod common;
+use common::held_entry;
 
 use rawmap::{Advice, Errno, MapOptions, MmapMut, ProtFlags};
 
 fn page() -> usize {
     rawmap::page_size()
-}
-
-/// The /proc/self/maps line of a mapping this test holds. A read of
-/// /proc/self/maps that races another thread's mmap can miss a line (seen
-/// under qemu-user), so a miss is retried a few times.
-fn held_entry(addr: usize) -> String {
-    (0..20)
-        .find_map(|_| common::maps_entry(addr))
-        .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
 }
 
 /// The smaps block (header line and fields) of the mapping that contains

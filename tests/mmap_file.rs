@@ -2,6 +2,7 @@
 //! memory, the file changes), private copies, offsets, sizes, and every
 //! error path, read back with the raw layer.
 mod common;
+use common::held_entry;
 
 use common::TmpFile;
 use rawmap::sys;
@@ -9,15 +10,6 @@ use rawmap::{Errno, File, MapOptions, Mmap, MmapMut, Mode, OFlags, ProtFlags};
 
 fn page() -> usize {
     rawmap::page_size()
-}
-
-/// The /proc/self/maps line of a mapping this test holds. A read of
-/// /proc/self/maps that races another thread's mmap can miss a line (seen
-/// under qemu-user), so a miss is retried a few times.
-fn held_entry(addr: usize) -> String {
-    (0..20)
-        .find_map(|_| common::maps_entry(addr))
-        .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
 }
 
 /// Bytes that differ from their neighbours and from zero-fill.

@@ -3,21 +3,13 @@
 //! ever writable and executable at once. Checked in /proc/self/maps, by
 //! faulting in a child, and by running code.
 mod common;
+use common::held_entry;
 
 use common::TmpFile;
 use rawmap::{Errno, File, MapOptions, Mmap, MmapMut, ProtFlags};
 
 fn page() -> usize {
     rawmap::page_size()
-}
-
-/// The /proc/self/maps line of a mapping this test holds. A read of
-/// /proc/self/maps that races another thread's mmap can miss a line (seen
-/// under qemu-user), so a miss is retried a few times.
-fn held_entry(addr: usize) -> String {
-    (0..20)
-        .find_map(|_| common::maps_entry(addr))
-        .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
 }
 
 fn perms(addr: *const u8) -> String {

@@ -10,11 +10,12 @@
 //! never allocate (another test thread may hold the allocator's lock at the
 //! moment of the fork).
 mod common;
+use common::held_entry as mapping_line;
 
 use std::ffi::{CStr, CString, c_void};
 use std::ptr::{self, null_mut};
 
-use common::{TmpFile, in_child, maps_entry, tmp_path, under_qemu};
+use common::{TmpFile, in_child, tmp_path, under_qemu};
 use linux_raw_sys::general::{SIGBUS, SIGSEGV};
 use rawmap::fd::BorrowedFd;
 use rawmap::sys::{self, Resource, Rlimit, WaitStatus, Whence};
@@ -103,16 +104,6 @@ fn mapped_in_child(p: *mut u8, len: usize) -> bool {
         Some(0) => false,
         _ => panic!("mincore in child: {st:?}"),
     }
-}
-
-/// The /proc/self/maps line of the mapping that holds `addr`, which must
-/// exist. Other test threads map and unmap while the file is being read, and
-/// a read can then miss a line (seen under qemu-user, whose emulated maps
-/// file is built from several reads of the host's): retry until it shows.
-fn mapping_line(addr: usize) -> String {
-    (0..50)
-        .find_map(|_| maps_entry(addr))
-        .unwrap_or_else(|| panic!("no mapping at {addr:#x} in /proc/self/maps"))
 }
 
 /// A fresh directory, removed with its contents on drop.

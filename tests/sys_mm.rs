@@ -6,6 +6,7 @@
 //! Under qemu-user (`common::under_qemu()`), which emulates mmap itself, the
 //! documented deviations are asserted as such (see platform-facts).
 mod common;
+use common::held_entry as mapping_line;
 
 use std::ffi::{CStr, c_void};
 use std::ptr::{self, null_mut};
@@ -50,16 +51,6 @@ fn unmapped_page() -> *mut c_void {
     let a = page_size();
     assert!(maps_entry(a).is_none(), "page {a:#x} is mapped");
     a as *mut c_void
-}
-
-/// The /proc/self/maps line of the mapping that holds `addr`, which must
-/// exist. Other test threads map and unmap while the file is being read, and
-/// a read can then miss a line (seen under qemu-user, whose emulated maps
-/// file is built from several reads of the host's): retry until it shows.
-fn mapping_line(addr: usize) -> String {
-    (0..50)
-        .find_map(|_| maps_entry(addr))
-        .unwrap_or_else(|| panic!("no mapping at {addr:#x} in /proc/self/maps"))
 }
 
 fn open(path: &CStr, flags: OFlags) -> OwnedFd {

@@ -77,6 +77,19 @@ pub fn fd_count() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
 }
 
+/// The /proc/self/maps line of a mapping the test holds, which must exist.
+/// Other test threads map and unmap while the file is read, and a read can
+/// then miss a line (seen under qemu-user): retry until it shows.
+///
+/// # Panics
+///
+/// When `addr` is in no mapping after 50 reads.
+pub fn held_entry(addr: usize) -> String {
+    (0..50)
+        .find_map(|_| maps_entry(addr))
+        .unwrap_or_else(|| panic!("no mapping at {addr:#x} in /proc/self/maps"))
+}
+
 /// The lines of /proc/self/maps.
 pub fn maps() -> Vec<String> {
     std::fs::read_to_string("/proc/self/maps")
