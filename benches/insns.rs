@@ -6,10 +6,9 @@
 //! `memmap2`. Run under `cargo bench` (no MODE) it only prints how to use it.
 
 use std::hint::black_box;
-use std::ptr::null_mut;
 
-#[path = "common/bare.rs"]
-mod bare;
+#[path = "common/pairs.rs"]
+mod pairs;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,80 +20,22 @@ fn main() {
         }
     };
     let len = rawmap::page_size();
-    // Dispatch once, outside the loop, so the loop holds only the pair.
+    // Dispatch once, outside the loop; each arm's loop is monomorphic and
+    // holds only the inlined pair.
     match mode {
-        "bare" => repeat(n, || {
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = bare::mmap_anon(black_box(len));
-                // A real caller checks the result, as every wrapper does.
-                assert!(p <= -4096isize as usize, "mmap failed");
-                assert_eq!(bare::munmap(p, len), 0, "munmap failed");
-            }
-        }),
-        "rawmap" => repeat(n, || {
-            use rawmap::{MapFlags, ProtFlags, sys};
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = sys::mmap(
-                    null_mut(),
-                    black_box(len),
-                    ProtFlags::READ | ProtFlags::WRITE,
-                    MapFlags::PRIVATE | MapFlags::ANONYMOUS,
-                    None,
-                    0,
-                )
-                .unwrap();
-                sys::munmap(p, len).unwrap();
-            }
-        }),
-        "glibc" => repeat(n, || {
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = libc::mmap(
-                    null_mut(),
-                    black_box(len),
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                    -1,
-                    0,
-                );
-                assert_ne!(p, libc::MAP_FAILED);
-                assert_eq!(libc::munmap(p, len), 0);
-            }
-        }),
-        "rustix" => repeat(n, || {
-            use rustix::mm;
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = mm::mmap_anonymous(
-                    null_mut(),
-                    black_box(len),
-                    mm::ProtFlags::READ | mm::ProtFlags::WRITE,
-                    mm::MapFlags::PRIVATE,
-                )
-                .unwrap();
-                mm::munmap(p, len).unwrap();
-            }
-        }),
-        "rawmap-safe" => repeat(n, || {
-            black_box(
-                rawmap::MapOptions::new()
-                    .len(black_box(len))
-                    .map_anon()
-                    .unwrap(),
-            );
-        }),
-        "memmap2" => repeat(n, || {
-            black_box(memmap2::MmapMut::map_anon(black_box(len)).unwrap());
-        }),
+        "bare" => repeat(n, len, pairs::pair_bare),
+        "rawmap" => repeat(n, len, pairs::pair_rawmap),
+        "glibc" => repeat(n, len, pairs::pair_glibc),
+        "rustix" => repeat(n, len, pairs::pair_rustix),
+        "rawmap-safe" => repeat(n, len, pairs::pair_rawmap_safe),
+        "memmap2" => repeat(n, len, pairs::pair_memmap2),
         other => panic!("unknown mode {other}"),
     }
 }
 
 #[inline(always)]
-fn repeat(n: usize, f: impl Fn()) {
+fn repeat(n: usize, len: usize, f: impl Fn(usize)) {
     for _ in 0..n {
-        f();
+        f(black_box(len));
     }
 }

@@ -5,76 +5,19 @@
 //! `cargo bench --bench syscalls`
 
 use std::hint::black_box;
-use std::ptr::null_mut;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-#[path = "common/bare.rs"]
-mod bare;
+#[path = "common/pairs.rs"]
+mod pairs;
 
 fn raw_pairs(c: &mut Criterion) {
     let len = rawmap::page_size();
     let mut g = c.benchmark_group("mmap_munmap_anon_page");
-    g.bench_function("bare_asm", |b| {
-        b.iter(|| {
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = bare::mmap_anon(black_box(len));
-                black_box(bare::munmap(p, len));
-            }
-        })
-    });
-    g.bench_function("rawmap", |b| {
-        use rawmap::{MapFlags, ProtFlags, sys};
-        b.iter(|| {
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = sys::mmap(
-                    null_mut(),
-                    black_box(len),
-                    ProtFlags::READ | ProtFlags::WRITE,
-                    MapFlags::PRIVATE | MapFlags::ANONYMOUS,
-                    None,
-                    0,
-                )
-                .unwrap();
-                sys::munmap(p, len).unwrap();
-            }
-        })
-    });
-    g.bench_function("glibc", |b| {
-        b.iter(|| {
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = libc::mmap(
-                    null_mut(),
-                    black_box(len),
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                    -1,
-                    0,
-                );
-                assert_ne!(p, libc::MAP_FAILED);
-                assert_eq!(libc::munmap(p, len), 0);
-            }
-        })
-    });
-    g.bench_function("rustix", |b| {
-        use rustix::mm;
-        b.iter(|| {
-            // SAFETY: a fresh anonymous page, unmapped right away.
-            unsafe {
-                let p = mm::mmap_anonymous(
-                    null_mut(),
-                    black_box(len),
-                    mm::ProtFlags::READ | mm::ProtFlags::WRITE,
-                    mm::MapFlags::PRIVATE,
-                )
-                .unwrap();
-                mm::munmap(p, len).unwrap();
-            }
-        })
-    });
+    g.bench_function("bare_asm", |b| b.iter(|| pairs::pair_bare(black_box(len))));
+    g.bench_function("rawmap", |b| b.iter(|| pairs::pair_rawmap(black_box(len))));
+    g.bench_function("glibc", |b| b.iter(|| pairs::pair_glibc(black_box(len))));
+    g.bench_function("rustix", |b| b.iter(|| pairs::pair_rustix(black_box(len))));
     g.finish();
 }
 
@@ -82,17 +25,10 @@ fn safe_maps(c: &mut Criterion) {
     let len = rawmap::page_size();
     let mut g = c.benchmark_group("safe_anon_map_drop_page");
     g.bench_function("rawmap", |b| {
-        b.iter(|| {
-            black_box(
-                rawmap::MapOptions::new()
-                    .len(black_box(len))
-                    .map_anon()
-                    .unwrap(),
-            )
-        })
+        b.iter(|| pairs::pair_rawmap_safe(black_box(len)))
     });
     g.bench_function("memmap2", |b| {
-        b.iter(|| black_box(memmap2::MmapMut::map_anon(black_box(len)).unwrap()))
+        b.iter(|| pairs::pair_memmap2(black_box(len)))
     });
     g.finish();
 }

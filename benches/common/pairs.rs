@@ -1,6 +1,7 @@
-//! The floor: anonymous `mmap` + `munmap` as bare inline assembly, no
-//! wrapper, no error decoding. Shared by the `syscalls` bench and the
-//! instruction-count program.
+//! Anonymous `mmap` + `munmap` pairs through each implementation, shared by
+//! the `syscalls` bench and the instruction-count workload (`insns`). The
+//! floor is bare inline assembly: no wrapper, no error decoding beyond the
+//! check any caller makes.
 
 use core::arch::asm;
 
@@ -65,4 +66,82 @@ pub unsafe fn munmap(addr: usize, len: usize) -> usize {
              options(nostack, preserves_flags));
     }
     ret
+}
+
+/// One anonymous mmap + munmap pair through the bare asm, checked as a real
+/// caller would check it.
+#[inline(always)]
+pub fn pair_bare(len: usize) {
+    // SAFETY: a fresh anonymous mapping, unmapped right away.
+    unsafe {
+        let p = mmap_anon(len);
+        assert!(p <= -4096isize as usize, "mmap failed");
+        assert_eq!(munmap(p, len), 0, "munmap failed");
+    }
+}
+
+/// The pair through rawmap's raw layer.
+#[inline(always)]
+pub fn pair_rawmap(len: usize) {
+    use rawmap::{MapFlags, ProtFlags, sys};
+    // SAFETY: a fresh anonymous mapping, unmapped right away.
+    unsafe {
+        let p = sys::mmap(
+            core::ptr::null_mut(),
+            len,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::PRIVATE | MapFlags::ANONYMOUS,
+            None,
+            0,
+        )
+        .unwrap();
+        sys::munmap(p, len).unwrap();
+    }
+}
+
+/// The pair through glibc.
+#[inline(always)]
+pub fn pair_glibc(len: usize) {
+    // SAFETY: a fresh anonymous mapping, unmapped right away.
+    unsafe {
+        let p = libc::mmap(
+            core::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(p, libc::MAP_FAILED);
+        assert_eq!(libc::munmap(p, len), 0);
+    }
+}
+
+/// The pair through rustix.
+#[inline(always)]
+pub fn pair_rustix(len: usize) {
+    use rustix::mm;
+    // SAFETY: a fresh anonymous mapping, unmapped right away.
+    unsafe {
+        let p = mm::mmap_anonymous(
+            core::ptr::null_mut(),
+            len,
+            mm::ProtFlags::READ | mm::ProtFlags::WRITE,
+            mm::MapFlags::PRIVATE,
+        )
+        .unwrap();
+        mm::munmap(p, len).unwrap();
+    }
+}
+
+/// rawmap's safe anonymous map, dropped.
+#[inline(always)]
+pub fn pair_rawmap_safe(len: usize) {
+    core::hint::black_box(rawmap::MapOptions::new().len(len).map_anon().unwrap());
+}
+
+/// memmap2's anonymous map, dropped.
+#[inline(always)]
+pub fn pair_memmap2(len: usize) {
+    core::hint::black_box(memmap2::MmapMut::map_anon(len).unwrap());
 }
