@@ -14,6 +14,9 @@
 //! - [`Bump`], an upward bump arena on anonymous mappings (the
 //!   `allocator-api2` feature adds `Allocator` for `&Bump`), and
 //!   [`GlobalBump`], a lock-free `#[global_allocator]` for no-libc programs.
+//! - `rt` (feature `rt`, only for programs that have no libc): a `_start`
+//!   per architecture, a panic handler and the `mem*` symbols, so that a
+//!   `#![no_std] #![no_main]` static binary can run with rawmap alone.
 //!
 //! The crate is `#![no_std]` and never links libc: it works in a static
 //! binary that has neither. The optional `std` feature only adds conversions
