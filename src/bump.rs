@@ -501,7 +501,13 @@ impl Bump {
             new_layout.size()
         );
         let p = ptr.as_ptr() as usize;
-        let old_end = p + granules(old_layout.size());
+        // `opaque`: inlined into a caller's loop (`Vec::push`), the old size
+        // is `8 * len`; seeing `p + (8 * len + 15 & !15)` in the (cold) grow
+        // path, LLVM's loop strength reduction keeps two extra induction
+        // variables in the hot push loop (10 instructions per push instead
+        // of 7; measured 1.5 against 1 cycle per push). Hiding the size costs
+        // nothing here and leaves the loop as tight as without the allocator.
+        let old_end = p + granules(opaque(old_layout.size()));
         if old_layout.size() < Self::LARGE_THRESHOLD && old_end == self.ptr.get() {
             // The most recent block: roll back and bump again from `p`.
             self.ptr.set(p);
@@ -1024,6 +1030,16 @@ impl Drop for Bump {
             }
         }
     }
+}
+
+/// `x`, hidden from the optimizer (no instruction).
+#[inline(always)]
+fn opaque(mut x: usize) -> usize {
+    // SAFETY: an empty template (a comment): the register is left as it is.
+    unsafe {
+        core::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags))
+    };
+    x
 }
 
 #[cold]
