@@ -7,14 +7,19 @@
 //!   as `Bump<8>` with capacity and allocation limit, both through the
 //!   `allocator_api2::alloc::Allocator` trait.
 //! - `rawmap::GlobalBump` vs `std::alloc::System` (glibc malloc) for small
-//!   allocations, one thread and two threads, plus two bench-only
-//!   variants that show the cost of the synchronisation: the same bump
-//!   under a spin lock, and `GlobalBump::new_single_thread` (no atomic
-//!   read-modify-write).
+//!   allocations, one thread and two threads, plus
+//!   `GlobalBump::new_single_thread` (no atomic read-modify-write) to show
+//!   the cost of the synchronisation. With `RAWMAP_BENCH_SPIN=1` in the
+//!   environment, also the same bump under a spin lock (bench only; its
+//!   two-thread cases take about a millisecond per iteration, so it is left
+//!   out of the default run).
 //!
 //! Each group holds one case; its functions are the contenders. Run with
-//! `cargo bench --bench alloc` (add `-- --warm-up-time 0.2
-//! --measurement-time 0.5` for a quick check).
+//! `cargo bench --bench alloc`: 0.5 s of warm-up and 1.5 s of measurement
+//! per function (about 2 minutes in all on the reference machine);
+//! criterion's command-line options override them (`-- --warm-up-time 0.2
+//! --measurement-time 0.5` for a quick check, `-- --warm-up-time 2
+//! --measurement-time 5` for a quiet final run).
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
 use std::hint::black_box;
@@ -265,6 +270,9 @@ fn bump_vs_bumpalo(c: &mut Criterion) {
         vec_push::<A>(&mut g)
     });
     both!(c, "vec reserve_exact(i) x 10007", |g, A| {
+        // bumpalo copies the vector on every call (about 2 ms per
+        // iteration): 20 samples instead of 100 keep the group short.
+        g.sample_size(20);
         vec_reserve_exact::<A>(&mut g)
     });
 }
@@ -425,20 +433,28 @@ fn global_vs_malloc(c: &mut Criterion) {
             }
         });
     }
-    let spin: &'static SpinBump = &SPIN;
+    let spin: Option<&'static SpinBump> = std::env::var_os("RAWMAP_BENCH_SPIN")
+        .is_some_and(|v| v == "1")
+        .then(|| &*SPIN);
     for (label, threads) in [("1 thread", 1), ("2 threads", 2)] {
         let mut g = c.benchmark_group(format!("global: alloc+free 32 B x 10007, {label}"));
+        if threads == 2 {
+            // A thread pair per sample: fewer, longer samples.
+            g.sample_size(50);
+        }
         case(&mut g, "GlobalBump", &GLOBAL, threads, |a, _| pairs(a));
         case(&mut g, "System (glibc malloc)", &SYSTEM, threads, |a, _| {
             pairs(a)
         });
-        case(
-            &mut g,
-            "spin-lock bump (bench only)",
-            spin,
-            threads,
-            |a, _| pairs(a),
-        );
+        if let Some(spin) = spin {
+            case(
+                &mut g,
+                "spin-lock bump (bench only)",
+                spin,
+                threads,
+                |a, _| pairs(a),
+            );
+        }
         if threads == 1 {
             case(
                 &mut g,
@@ -451,9 +467,14 @@ fn global_vs_malloc(c: &mut Criterion) {
         g.finish();
 
         let mut g = c.benchmark_group(format!("global: 10007 x 16..64 B then free LIFO, {label}"));
+        if threads == 2 {
+            g.sample_size(50);
+        }
         case(&mut g, "GlobalBump", &GLOBAL, threads, batch);
         case(&mut g, "System (glibc malloc)", &SYSTEM, threads, batch);
-        case(&mut g, "spin-lock bump (bench only)", spin, threads, batch);
+        if let Some(spin) = spin {
+            case(&mut g, "spin-lock bump (bench only)", spin, threads, batch);
+        }
         if threads == 1 {
             case(
                 &mut g,
@@ -467,5 +488,14 @@ fn global_vs_malloc(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bump_vs_bumpalo, global_vs_malloc);
+criterion_group! {
+    name = benches;
+    // Short enough for the whole `cargo bench` (every bench file) to stay
+    // within minutes; the ratios agree within a few percent between runs.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_millis(1500))
+        .nresamples(20_000);
+    targets = bump_vs_bumpalo, global_vs_malloc
+}
 criterion_main!(benches);

@@ -106,6 +106,15 @@ struct Padded<T>(T);
 
 /// A process-wide bump allocator on anonymous mappings. See the
 /// [module documentation](self).
+///
+/// Thread safety: small blocks are bumped lock-free (one compare-and-swap)
+/// from one of [`GlobalBump::SLOTS`] arenas, each on its own cache line.
+/// Until two threads first collide, everyone uses slot 0; from then on a
+/// thread picks its slot by its stack address (threads have no other free
+/// identity without libc), so threads allocating at once almost never
+/// share a cache line. Freeing the most recent block of the slot the
+/// caller's stack picks rolls it back. Costs and details:
+/// [Thread safety and its cost](self#thread-safety-and-its-cost).
 #[repr(C)]
 pub struct GlobalBump {
     slots: [Slot; SLOTS],
