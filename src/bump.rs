@@ -775,6 +775,13 @@ impl Bump {
         NonNull::new(q as *mut u8)
     }
 
+    /// The out-of-line part of [`grow`](Self::grow): large blocks, the
+    /// last block past its chunk's end, and moves.
+    ///
+    /// # Safety
+    ///
+    /// As [`grow`](Self::grow): `ptr` is a live block of this arena with
+    /// layout `old`, and `new.size() >= old.size()`.
     #[cold]
     #[inline(never)]
     unsafe fn grow_slow(
@@ -806,6 +813,13 @@ impl Bump {
         unsafe { self.move_block(ptr, old, new, old.size()) }
     }
 
+    /// The out-of-line part of [`shrink`](Self::shrink): large blocks and
+    /// alignment changes that need a move.
+    ///
+    /// # Safety
+    ///
+    /// As [`shrink`](Self::shrink): `ptr` is a live block of this arena with
+    /// layout `old`, and `new.size() <= old.size()`.
     #[cold]
     #[inline(never)]
     unsafe fn shrink_slow(
@@ -831,6 +845,11 @@ impl Bump {
     /// over, the old block freed. The most recent block is rolled back
     /// first, so its bytes are reused when the new block lands in the same
     /// chunk (the copy is then a memmove).
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a live block of this arena with layout `old`, and
+    /// `copy <= min(old.size(), new.size())`.
     unsafe fn move_block(
         &self,
         ptr: NonNull<u8>,
@@ -903,6 +922,10 @@ impl Bump {
 
     /// Resizes the large block at `p` to `new_size` bytes with `mremap`
     /// (may move when growing); `None` if the kernel refuses.
+    ///
+    /// # Safety
+    ///
+    /// `p` is a live large block of this arena (its own mapping).
     unsafe fn resize_large(&self, p: usize, new_size: usize) -> Option<NonNull<u8>> {
         let hdr = Self::large_header(p);
         let base = hdr as usize;

@@ -406,6 +406,13 @@ impl GlobalBump {
         }
     }
 
+    /// The out-of-line part of `realloc`: large blocks, moves, and the
+    /// size checks.
+    ///
+    /// # Safety
+    ///
+    /// As `GlobalAlloc::realloc`: `p` was allocated by this allocator with
+    /// `layout` and is still live; `new_size > 0`.
     #[cold]
     #[inline(never)]
     unsafe fn realloc_slow(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
