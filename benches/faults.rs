@@ -7,7 +7,8 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use rawmap::{Advice, MapOptions};
 
 const LEN: usize = 256 << 20;
@@ -21,19 +22,29 @@ fn touch(mem: &mut [u8]) {
     black_box(mem);
 }
 
+/// Criterion's throughput: one element per 4 KiB page.
+const THR: Throughput = Throughput::Elements((LEN / STEP) as u64);
+
+fn group<'a>(c: &'a mut Criterion, name: &str, thr: Throughput) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(thr);
+    g
+}
+
 fn faults(c: &mut Criterion) {
-    let mut g = c.benchmark_group("touch_256mib_anon");
-    g.throughput(Throughput::Elements((LEN / STEP) as u64));
-    g.bench_function("rawmap/plain", |b| {
+    let mut g = group(c, "touch_256mib_anon_plain", THR);
+    g.bench_function("rawmap", |b| {
         b.iter(|| touch(&mut MapOptions::new().len(LEN).map_anon().unwrap()))
     });
-    g.bench_function("memmap2/plain", |b| {
+    g.bench_function("memmap2", |b| {
         b.iter(|| touch(&mut memmap2::MmapMut::map_anon(LEN).unwrap()))
     });
-    g.bench_function("rawmap/populate", |b| {
+    g.finish();
+    let mut g = group(c, "touch_256mib_anon_populate", THR);
+    g.bench_function("rawmap", |b| {
         b.iter(|| touch(&mut MapOptions::new().len(LEN).populate().map_anon().unwrap()))
     });
-    g.bench_function("memmap2/populate", |b| {
+    g.bench_function("memmap2", |b| {
         b.iter(|| {
             touch(
                 &mut memmap2::MmapOptions::new()
@@ -44,14 +55,16 @@ fn faults(c: &mut Criterion) {
             )
         })
     });
-    g.bench_function("rawmap/hugepage_advice", |b| {
+    g.finish();
+    let mut g = group(c, "touch_256mib_anon_hugepage_advice", THR);
+    g.bench_function("rawmap", |b| {
         b.iter(|| {
             let mut m = MapOptions::new().len(LEN).map_anon().unwrap();
             m.advise(Advice::HUGEPAGE).unwrap();
             touch(&mut m)
         })
     });
-    g.bench_function("memmap2/hugepage_advice", |b| {
+    g.bench_function("memmap2", |b| {
         b.iter(|| {
             let mut m = memmap2::MmapMut::map_anon(LEN).unwrap();
             m.advise(memmap2::Advice::HugePage).unwrap();

@@ -11,7 +11,8 @@ use std::hint::black_box;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use rawmap::{Advice, MapOptions};
 
 /// The same summing loop for every case (vectorised by LLVM).
@@ -51,6 +52,12 @@ fn read_sum(path: &PathBuf, buf: &mut [u8]) -> u64 {
     }
 }
 
+fn group<'a>(c: &'a mut Criterion, name: &str, thr: Throughput) -> BenchmarkGroup<'a, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(thr);
+    g
+}
+
 fn files(c: &mut Criterion) {
     let (path, len) = bench_file();
     let mut buf = vec![0u8; 1 << 20];
@@ -59,62 +66,90 @@ fn files(c: &mut Criterion) {
         rawmap::File::open(&std::ffi::CString::new(path.to_str().unwrap()).unwrap()).unwrap();
     let std_file = std::fs::File::open(&path).unwrap();
 
-    let mut g = c.benchmark_group(format!("sum_cached_file_{}mib", len >> 20));
-    g.throughput(Throughput::Bytes(len as u64));
+    let mb = len >> 20;
+    // SAFETY (every map below): the bench's own file; nothing truncates or
+    // writes it while it is mapped.
+    let map = |o: MapOptions| unsafe { o.map(&file) }.unwrap();
 
     // One pass: open/map, sum once, unmap.
-    g.bench_function("one_pass/read_1mib", |b| {
+    let mut g = group(
+        c,
+        &format!("file_sum_{mb}mib_one_pass"),
+        Throughput::Bytes(len as u64),
+    );
+    g.bench_function("read_1mib", |b| {
         b.iter(|| assert_eq!(read_sum(&path, &mut buf), expect))
     });
-    g.bench_function("one_pass/rawmap", |b| {
+    g.bench_function("rawmap", |b| {
+        b.iter(|| assert_eq!(sum(&map(MapOptions::new())), expect))
+    });
+    g.bench_function("memmap2", |b| {
+        // SAFETY: as above.
         b.iter(|| {
-            // SAFETY: the bench's own file; nothing truncates it meanwhile.
-            let m = unsafe { MapOptions::new().map(&file) }.unwrap();
-            assert_eq!(sum(&m), expect);
+            assert_eq!(
+                sum(&unsafe { memmap2::Mmap::map(&std_file) }.unwrap()),
+                expect
+            )
         })
     });
-    g.bench_function("one_pass/memmap2", |b| {
-        b.iter(|| {
-            // SAFETY: as above.
-            let m = unsafe { memmap2::Mmap::map(&std_file) }.unwrap();
-            assert_eq!(sum(&m), expect);
-        })
+    g.finish();
+
+    let mut g = group(
+        c,
+        &format!("file_sum_{mb}mib_one_pass_populate"),
+        Throughput::Bytes(len as u64),
+    );
+    g.bench_function("rawmap", |b| {
+        b.iter(|| assert_eq!(sum(&map(MapOptions::new().populate())), expect))
     });
-    g.bench_function("one_pass/rawmap_populate", |b| {
-        b.iter(|| {
-            // SAFETY: as above.
-            let m = unsafe { MapOptions::new().populate().map(&file) }.unwrap();
-            assert_eq!(sum(&m), expect);
-        })
-    });
-    g.bench_function("one_pass/memmap2_populate", |b| {
+    g.bench_function("memmap2", |b| {
         b.iter(|| {
             // SAFETY: as above.
             let m = unsafe { memmap2::MmapOptions::new().populate().map(&std_file) }.unwrap();
             assert_eq!(sum(&m), expect);
         })
     });
-    g.bench_function("one_pass/rawmap_sequential", |b| {
+    g.finish();
+
+    let mut g = group(
+        c,
+        &format!("file_sum_{mb}mib_one_pass_sequential"),
+        Throughput::Bytes(len as u64),
+    );
+    g.bench_function("rawmap", |b| {
         b.iter(|| {
-            // SAFETY: as above.
-            let m = unsafe { MapOptions::new().map(&file) }.unwrap();
+            let m = map(MapOptions::new());
             m.advise(Advice::SEQUENTIAL).unwrap();
             assert_eq!(sum(&m), expect);
         })
     });
+    g.bench_function("memmap2", |b| {
+        b.iter(|| {
+            // SAFETY: as above.
+            let m = unsafe { memmap2::Mmap::map(&std_file) }.unwrap();
+            m.advise(memmap2::Advice::Sequential).unwrap();
+            assert_eq!(sum(&m), expect);
+        })
+    });
+    g.finish();
 
-    // Repeated passes: the mapping (and its page tables) stays.
-    // SAFETY: as above.
-    let kept = unsafe { MapOptions::new().map(&file) }.unwrap();
+    // Repeated passes: the mapping (and its page tables) stays; read() has
+    // no such state and does the same work every pass.
+    let kept = map(MapOptions::new());
     // SAFETY: as above.
     let kept2 = unsafe { memmap2::Mmap::map(&std_file) }.unwrap();
-    g.bench_function("repeat/read_1mib", |b| {
+    let mut g = group(
+        c,
+        &format!("file_sum_{mb}mib_repeat"),
+        Throughput::Bytes(len as u64),
+    );
+    g.bench_function("read_1mib", |b| {
         b.iter(|| assert_eq!(read_sum(&path, &mut buf), expect))
     });
-    g.bench_function("repeat/rawmap", |b| {
+    g.bench_function("rawmap", |b| {
         b.iter(|| assert_eq!(sum(black_box(&kept)), expect))
     });
-    g.bench_function("repeat/memmap2", |b| {
+    g.bench_function("memmap2", |b| {
         b.iter(|| assert_eq!(sum(black_box(&kept2)), expect))
     });
     g.finish();
