@@ -9,6 +9,11 @@
 # each arch, and hyperfine (Debian: apt-get install hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bash .ci/setup
+if ! command -v hyperfine >/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq hyperfine >/dev/null
+fi
 
 TARGETS=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu riscv64gc-unknown-linux-gnu)
 STRIP=(strip aarch64-linux-gnu-strip riscv64-linux-gnu-strip)
