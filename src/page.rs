@@ -30,12 +30,22 @@ pub fn page_size() -> usize {
     }
 }
 
+/// The smallest page size of the supported architectures. Returned, and
+/// not cached, only when the kernel could not be asked at all (no `/proc`
+/// and not even 1 MiB of address space left for the probe): the next call
+/// asks again.
+const SMALLEST_PAGE: usize = 4096;
+
 #[cold]
 fn discover() -> usize {
-    let n = from_proc_auxv().or_else(probe).unwrap_or(4096);
-    debug_assert!(n.is_power_of_two(), "page size {n} is not a power of two");
-    PAGE_SIZE.store(n, Ordering::Relaxed);
-    n
+    match from_proc_auxv().or_else(probe) {
+        Some(n) => {
+            debug_assert!(n.is_power_of_two(), "page size {n} is not a power of two");
+            PAGE_SIZE.store(n, Ordering::Relaxed);
+            n
+        }
+        None => SMALLEST_PAGE,
+    }
 }
 
 /// Records the page size from an aux vector, as a `_start` finds it after
