@@ -13,26 +13,27 @@ use core::arch::asm;
 #[inline(always)]
 pub unsafe fn mmap_anon(len: usize) -> usize {
     let ret: usize;
-    let prot = 3usize; // PROT_READ | PROT_WRITE
-    let flags = 0x22usize; // MAP_PRIVATE | MAP_ANONYMOUS (same on all three arches)
+    let prot = (libc::PROT_READ | libc::PROT_WRITE) as usize;
+    let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as usize;
+    let sys_mmap = libc::SYS_mmap as usize;
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the caller accepts a new mapping; rcx/r11 are clobbered by `syscall`.
     unsafe {
-        asm!("syscall", inlateout("rax") 9usize => ret, in("rdi") 0usize, in("rsi") len,
+        asm!("syscall", inlateout("rax") sys_mmap => ret, in("rdi") 0usize, in("rsi") len,
              in("rdx") prot, in("r10") flags, in("r8") usize::MAX, in("r9") 0usize,
              out("rcx") _, out("r11") _, options(nostack, preserves_flags));
     }
     #[cfg(target_arch = "aarch64")]
     // SAFETY: as above; `svc 0` clobbers nothing but x0.
     unsafe {
-        asm!("svc 0", in("x8") 222usize, inlateout("x0") 0usize => ret, in("x1") len,
+        asm!("svc 0", in("x8") sys_mmap, inlateout("x0") 0usize => ret, in("x1") len,
              in("x2") prot, in("x3") flags, in("x4") usize::MAX, in("x5") 0usize,
              options(nostack, preserves_flags));
     }
     #[cfg(target_arch = "riscv64")]
     // SAFETY: as above; `ecall` clobbers nothing but a0.
     unsafe {
-        asm!("ecall", in("a7") 222usize, inlateout("a0") 0usize => ret, in("a1") len,
+        asm!("ecall", in("a7") sys_mmap, inlateout("a0") 0usize => ret, in("a1") len,
              in("a2") prot, in("a3") flags, in("a4") usize::MAX, in("a5") 0usize,
              options(nostack, preserves_flags));
     }
@@ -47,22 +48,23 @@ pub unsafe fn mmap_anon(len: usize) -> usize {
 #[inline(always)]
 pub unsafe fn munmap(addr: usize, len: usize) -> usize {
     let ret: usize;
+    let sys_munmap = libc::SYS_munmap as usize;
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the caller gives up the range; rcx/r11 are clobbered by `syscall`.
     unsafe {
-        asm!("syscall", inlateout("rax") 11usize => ret, in("rdi") addr, in("rsi") len,
+        asm!("syscall", inlateout("rax") sys_munmap => ret, in("rdi") addr, in("rsi") len,
              out("rcx") _, out("r11") _, options(nostack, preserves_flags));
     }
     #[cfg(target_arch = "aarch64")]
     // SAFETY: as above.
     unsafe {
-        asm!("svc 0", in("x8") 215usize, inlateout("x0") addr => ret, in("x1") len,
+        asm!("svc 0", in("x8") sys_munmap, inlateout("x0") addr => ret, in("x1") len,
              options(nostack, preserves_flags));
     }
     #[cfg(target_arch = "riscv64")]
     // SAFETY: as above.
     unsafe {
-        asm!("ecall", in("a7") 215usize, inlateout("a0") addr => ret, in("a1") len,
+        asm!("ecall", in("a7") sys_munmap, inlateout("a0") addr => ret, in("a1") len,
              options(nostack, preserves_flags));
     }
     ret
