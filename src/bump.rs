@@ -91,7 +91,7 @@ impl core::error::Error for AllocError {}
 /// The smallest page size of every supported architecture. Alignments up to
 /// it need no [`page_size()`] look-up on the fast path; larger ones take the
 /// slow path, which compares them with the real page size.
-pub(crate) const FAST_ALIGN_MAX: usize = 4096;
+pub(crate) const FAST_ALIGN_MAX: usize = crate::page::SMALLEST_PAGE;
 
 /// `n` rounded up to a multiple of `to` (a power of two); `None` on overflow.
 #[inline]

@@ -34,7 +34,7 @@ pub fn page_size() -> usize {
 /// not cached, only when the kernel could not be asked at all (no `/proc`
 /// and not even 1 MiB of address space left for the probe): the next call
 /// asks again.
-const SMALLEST_PAGE: usize = 4096;
+pub(crate) const SMALLEST_PAGE: usize = 4096;
 
 #[cold]
 fn discover() -> usize {
@@ -122,7 +122,7 @@ fn probe() -> Option<usize> {
     let align = SPAN / 4;
     let aligned = (base as usize).next_multiple_of(align);
     let mut found = None;
-    let mut p = 4096;
+    let mut p = SMALLEST_PAGE;
     while p <= align {
         let addr = (aligned + p) as *mut c_void;
         // SAFETY: inside our own PROT_NONE mapping, which nothing uses;
