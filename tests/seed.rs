@@ -88,22 +88,32 @@ fn touch_in_child(p: *mut u8, write: bool) -> WaitStatus {
     })
 }
 
-/// Whether `p..p+len` is mapped, asked in a child: nothing else can map the
-/// range between the question and the answer there.
-fn mapped_in_child(p: *mut u8, len: usize) -> bool {
-    let st = in_child(|| {
-        let mut vec = [0u8; 64];
-        match sys::mincore(p.cast(), len, &mut vec[..len.div_ceil(page_size())]) {
-            Ok(()) => 1,
-            Err(Errno::ENOMEM) => 0,
-            Err(_) => 2,
-        }
-    });
-    match st.exit_code() {
-        Some(1) => true,
-        Some(0) => false,
-        _ => panic!("mincore in child: {st:?}"),
+/// Whether every page of `p..p+len` is mapped (mincore answers) or none is
+/// (`ENOMEM`). Called inside a forked child, where no other thread can map
+/// a freed page again between the munmap and the check: in the parent,
+/// other test threads map memory all the time, and the kernel readily
+/// reuses a fresh hole (seen: a flaky "still mapped").
+fn is_mapped(p: *mut u8, len: usize) -> bool {
+    let mut vec = [0u8; 64];
+    match sys::mincore(p.cast(), len, &mut vec[..len.div_ceil(page_size())]) {
+        Ok(()) => true,
+        Err(Errno::ENOMEM) => false,
+        Err(e) => panic!("mincore: {e:?}"),
     }
+}
+
+/// Runs `checks` in a forked child (see [`is_mapped`]) and asserts it
+/// returned normally: a failed `assert!` in the child exits with 101.
+fn in_child_ok(checks: impl FnOnce()) {
+    let st = in_child(|| {
+        checks();
+        0
+    });
+    assert_eq!(
+        st.exit_code(),
+        Some(0),
+        "the checks failed in the child: {st:?}"
+    );
 }
 
 /// A fresh directory, removed with its contents on drop.
@@ -646,13 +656,15 @@ fn munmap_addr_need_not_be_the_mapping_start() {
     let ps = page_size();
     let p = map(3 * ps, RW, PRIVATE_ANON, None, 0).unwrap();
     let mid = p.wrapping_add(ps);
-    // SAFETY: the middle page of our own mapping, unused afterwards.
-    assert_eq!(unsafe { sys::munmap(mid.cast(), ps) }, Ok(()));
-    assert!(mapped_in_child(p, ps));
-    assert!(!mapped_in_child(mid, ps));
-    assert!(mapped_in_child(p.wrapping_add(2 * ps), ps));
-    poke(p, 1);
-    poke(p.wrapping_add(2 * ps), 1);
+    in_child_ok(|| {
+        // SAFETY: the middle page of the child's copy, unused afterwards.
+        assert_eq!(unsafe { sys::munmap(mid.cast(), ps) }, Ok(()));
+        assert!(is_mapped(p, ps));
+        assert!(!is_mapped(mid, ps));
+        assert!(is_mapped(p.wrapping_add(2 * ps), ps));
+        poke(p, 1);
+        poke(p.wrapping_add(2 * ps), 1);
+    });
     unmap(p, 3 * ps);
 }
 
@@ -664,17 +676,21 @@ fn munmap_addr_need_not_be_the_mapping_start() {
 fn munmap_length_need_not_equal_the_mmap_length() {
     let ps = page_size();
     let p = map(4 * ps, RW, PRIVATE_ANON, None, 0).unwrap();
-    // One byte: unmaps the whole first page.
-    // SAFETY: the first page of our mapping, unused afterwards.
-    assert_eq!(unsafe { sys::munmap(p.cast(), 1) }, Ok(()));
-    assert!(!mapped_in_child(p, ps));
-    assert!(mapped_in_child(p.wrapping_add(ps), 3 * ps));
-    // The rest still works.
-    poke(p.wrapping_add(3 * ps), 3);
-    assert_eq!(peek(p.wrapping_add(3 * ps)), 3);
-    // All four pages at once, although the first is gone already.
-    // SAFETY: our mapping's range, unused afterwards.
-    assert_eq!(unsafe { sys::munmap(p.cast(), 4 * ps) }, Ok(()));
+    in_child_ok(|| {
+        // One byte: unmaps the whole first page.
+        // SAFETY: the first page of the child's copy, unused afterwards.
+        assert_eq!(unsafe { sys::munmap(p.cast(), 1) }, Ok(()));
+        assert!(!is_mapped(p, ps));
+        assert!(is_mapped(p.wrapping_add(ps), 3 * ps));
+        // The rest still works.
+        poke(p.wrapping_add(3 * ps), 3);
+        assert_eq!(peek(p.wrapping_add(3 * ps)), 3);
+        // All four pages at once, although the first is gone already.
+        // SAFETY: the child's copy of our mapping, unused afterwards.
+        assert_eq!(unsafe { sys::munmap(p.cast(), 4 * ps) }, Ok(()));
+        assert!(!is_mapped(p.wrapping_add(ps), ps));
+    });
+    unmap(p, 4 * ps);
 }
 
 /// "返回值" (left empty in the seed): 0 on success; -1 and errno from libc
@@ -734,11 +750,13 @@ fn faq1_ptr_plus_page_size_munmap_succeeds() {
     let ps = page_size();
     let p = map(2 * ps, RW, PRIVATE_ANON, None, 0).unwrap();
     let q = p.wrapping_add(ps);
-    // SAFETY: the second page of our mapping, unused afterwards.
-    assert_eq!(unsafe { sys::munmap(q.cast(), ps) }, Ok(()));
-    assert!(!mapped_in_child(q, ps));
-    assert!(mapped_in_child(p, ps));
-    unmap(p, ps);
+    in_child_ok(|| {
+        // SAFETY: the second page of the child's copy, unused afterwards.
+        assert_eq!(unsafe { sys::munmap(q.cast(), ps) }, Ok(()));
+        assert!(!is_mapped(q, ps));
+        assert!(is_mapped(p, ps));
+    });
+    unmap(p, 2 * ps);
 }
 
 // ---------------------------------------------------------------- FAQ 2
