@@ -14,5 +14,8 @@ fn the_runner_sets_rawmap_qemu_for_cross_targets_only() {
 #[test]
 fn in_child_reports_the_exit_code() {
     assert_eq!(common::in_child(|| 42).exit_code(), Some(42));
-    assert_eq!(common::in_child(|| panic!("in the child")).exit_code(), Some(101));
+    assert_eq!(
+        common::in_child(|| panic!("in the child")).exit_code(),
+        Some(101)
+    );
 }
