@@ -12,25 +12,19 @@ use std::alloc::{GlobalAlloc, Layout};
 use rawmap::sys::{self, Resource, Rlimit};
 use rawmap::{AllocError, Bump, GlobalBump};
 
-/// VmSize of this process in bytes.
-fn vm_size() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmSize:")).unwrap();
-    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
-    kb * 1024
-}
-
 const HEADROOM: u64 = 64 << 20;
 
 /// Runs `body` in a child whose address space may grow by `HEADROOM` only.
 /// The child must not use the heap (raw fork of a threaded parent):
-/// `body` returns a small failure code, 0 on success.
+/// `body` returns a small failure code, 0 on success. The limit is taken
+/// from the child's own size: measured in the parent, it would miss what
+/// other test threads map meanwhile (a glibc arena for a new thread
+/// reserves 64 MiB: seen eating the whole headroom).
 fn with_rlimit_as(body: fn() -> i32) {
-    let limit = vm_size() + HEADROOM;
     let _ = rawmap::page_size(); // discovered before the fork
     let st = common::in_child(move || {
         let lim = Rlimit {
-            cur: limit,
+            cur: common::maps_summary().1 + HEADROOM,
             max: Rlimit::INFINITY,
         };
         if sys::prlimit64(0, Resource::AS, Some(lim)).is_err() {

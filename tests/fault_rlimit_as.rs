@@ -43,41 +43,6 @@ const HEADROOM: u64 = 16 << 20;
 /// A request that cannot fit under the limit.
 const LARGE: usize = 64 << 20;
 
-/// Mapping count and mapped bytes from /proc/self/maps, read with raw
-/// system calls into a stack buffer (no heap).
-fn maps_summary() -> (usize, u64) {
-    let fd = sys::open(c"/proc/self/maps", OFlags::RDONLY, rawmap::Mode::empty()).unwrap();
-    let mut buf = [0u8; 4096];
-    let (mut lines, mut bytes) = (0usize, 0u64);
-    // Parser state: at line start, reading start, reading end, rest of line.
-    let (mut state, mut start, mut end) = (0u8, 0u64, 0u64);
-    loop {
-        let n = sys::read(fd.as_fd(), &mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        for &c in &buf[..n] {
-            let hex = (c as char).to_digit(16).map(u64::from);
-            match (state, c, hex) {
-                (0 | 1, b'-', _) => state = 2,
-                (0 | 1, _, Some(h)) => {
-                    start = start * 16 + h;
-                    state = 1;
-                }
-                (2, _, Some(h)) => end = end * 16 + h,
-                (2, _, None) => state = 3,
-                _ => {}
-            }
-            if c == b'\n' {
-                lines += 1;
-                bytes += end - start;
-                (state, start, end) = (0, 0, 0);
-            }
-        }
-    }
-    (lines, bytes)
-}
-
 /// The lowest free descriptor number: a leaked descriptor would raise it.
 fn lowest_free_fd() -> i32 {
     let fd = sys::open(c"/dev/null", OFlags::RDONLY, rawmap::Mode::empty()).unwrap();
@@ -202,7 +167,7 @@ fn exhaust(path: &CStr) -> i32 {
     if first.is_null() {
         return 21;
     }
-    let before = (maps_summary(), lowest_free_fd());
+    let before = (common::maps_summary(), lowest_free_fd());
     if !set_as_limit(before.0.1 + HEADROOM) {
         return 1;
     }
@@ -339,7 +304,7 @@ fn exhaust(path: &CStr) -> i32 {
     unsafe { global.dealloc(b, mb) };
 
     // Nothing leaked.
-    if maps_summary() != before.0 {
+    if common::maps_summary() != before.0 {
         return 25;
     }
     if lowest_free_fd() != before.1 {
@@ -378,7 +343,7 @@ fn every_layer_fails_cleanly_when_the_address_space_is_full() {
     if let Some(arch) = common::under_qemu() {
         // Documented qemu-user behaviour: the limit is accepted and ignored.
         let status = common::in_child(|| {
-            if !set_as_limit(maps_summary().1 + HEADROOM) {
+            if !set_as_limit(common::maps_summary().1 + HEADROOM) {
                 return 1;
             }
             match MapOptions::new().len(LARGE).no_reserve().map_anon() {

@@ -433,3 +433,44 @@ impl FdZoo {
         [&self.rw, &self.memfd, &self.sealed].map(|f| f.metadata().unwrap().len())
     }
 }
+
+/// Mapping count and mapped bytes from /proc/self/maps, read with raw
+/// system calls into a stack buffer (no heap): usable in a child forked
+/// from a threaded parent, where malloc may be locked forever.
+pub fn maps_summary() -> (usize, u64) {
+    let fd = rawmap::sys::open(
+        c"/proc/self/maps",
+        rawmap::OFlags::RDONLY,
+        rawmap::Mode::empty(),
+    )
+    .unwrap();
+    let mut buf = [0u8; 4096];
+    let (mut lines, mut bytes) = (0usize, 0u64);
+    // Parser state: at line start, reading start, reading end, rest of line.
+    let (mut state, mut start, mut end) = (0u8, 0u64, 0u64);
+    loop {
+        let n = rawmap::sys::read(fd.as_fd(), &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        for &c in &buf[..n] {
+            let hex = (c as char).to_digit(16).map(u64::from);
+            match (state, c, hex) {
+                (0 | 1, b'-', _) => state = 2,
+                (0 | 1, _, Some(h)) => {
+                    start = start * 16 + h;
+                    state = 1;
+                }
+                (2, _, Some(h)) => end = end * 16 + h,
+                (2, _, None) => state = 3,
+                _ => {}
+            }
+            if c == b'\n' {
+                lines += 1;
+                bytes += end - start;
+                (state, start, end) = (0, 0, 0);
+            }
+        }
+    }
+    (lines, bytes)
+}
