@@ -37,6 +37,21 @@ fn anon(len: usize, prot: ProtFlags) -> *mut c_void {
     unsafe { sys::mmap(null_mut(), len, prot, PRIV_ANON, None, 0) }.expect("mmap")
 }
 
+/// A new mapping of a test's own file, no address hint: `sys::mmap` with
+/// `fd`, made safe for these tests (nothing is replaced, and the files are
+/// only this test's).
+fn map_file(
+    fd: BorrowedFd<'_>,
+    len: usize,
+    prot: ProtFlags,
+    flags: MapFlags,
+    offset: u64,
+) -> Result<*mut c_void, Errno> {
+    // SAFETY: no hint and no MAP_FIXED: the kernel picks a free range; the
+    // file is the test's own and is not truncated while mapped.
+    unsafe { sys::mmap(null_mut(), len, prot, flags, Some(fd), offset) }
+}
+
 /// Unmaps a mapping made by this test.
 fn unmap(p: *mut c_void, len: usize) {
     // SAFETY: the tests unmap only their own mappings, no longer used.
@@ -106,19 +121,9 @@ fn mmap_anonymous_private_is_zeroed_writable_and_page_aligned() {
 fn mmap_file_shared_maps_contents_and_writes_reach_the_file() {
     let f = file_of("mm-shared", page_size(), b'a');
     let fd = open(f.c(), OFlags::RDWR);
-    // SAFETY: a new mapping of our own file, no hint.
-    let p = unsafe {
-        sys::mmap(
-            null_mut(),
-            page_size(),
-            RW,
-            MapFlags::SHARED,
-            Some(fd.as_fd()),
-            0,
-        )
-    }
-    .unwrap()
-    .cast::<u8>();
+    let p = map_file(fd.as_fd(), page_size(), RW, MapFlags::SHARED, 0)
+        .unwrap()
+        .cast::<u8>();
     // SAFETY: `p` maps one writable page of the file.
     unsafe {
         assert_eq!(p.read(), b'a');
@@ -137,18 +142,7 @@ fn mmap_file_at_page_aligned_offset_maps_that_page() {
     data.extend(vec![b'1'; ps]);
     let f = TmpFile::with_contents("mm-off", &data);
     let fd = open(f.c(), OFlags::RDONLY);
-    // SAFETY: a new read-only mapping, no hint.
-    let p = unsafe {
-        sys::mmap(
-            null_mut(),
-            ps,
-            ProtFlags::READ,
-            MapFlags::SHARED,
-            Some(fd.as_fd()),
-            ps as u64,
-        )
-    }
-    .unwrap();
+    let p = map_file(fd.as_fd(), ps, ProtFlags::READ, MapFlags::SHARED, ps as u64).unwrap();
     // SAFETY: `p` maps one readable page.
     assert_eq!(unsafe { p.cast::<u8>().read() }, b'1');
     unmap(p, ps);
@@ -161,8 +155,7 @@ fn mmap_len_zero_is_einval() {
     assert_eq!(r, Err(Errno::EINVAL));
     let f = file_of("mm-len0", 16, 1);
     let fd = open(f.c(), OFlags::RDWR);
-    // SAFETY: fails before mapping anything.
-    let r = unsafe { sys::mmap(null_mut(), 0, RW, MapFlags::SHARED, Some(fd.as_fd()), 0) };
+    let r = map_file(fd.as_fd(), 0, RW, MapFlags::SHARED, 0);
     assert_eq!(r, Err(Errno::EINVAL));
 }
 
@@ -171,17 +164,7 @@ fn mmap_unaligned_offset_is_einval() {
     let f = file_of("mm-unal", 2 * page_size(), 1);
     let fd = open(f.c(), OFlags::RDWR);
     for off in [1, 1000, page_size() as u64 / 2, page_size() as u64 + 1] {
-        // SAFETY: fails before mapping anything.
-        let r = unsafe {
-            sys::mmap(
-                null_mut(),
-                page_size(),
-                RW,
-                MapFlags::SHARED,
-                Some(fd.as_fd()),
-                off,
-            )
-        };
+        let r = map_file(fd.as_fd(), page_size(), RW, MapFlags::SHARED, off);
         assert_eq!(r, Err(Errno::EINVAL), "offset {off}");
     }
 }
@@ -197,10 +180,7 @@ fn mmap_without_shared_or_private_is_einval() {
 fn mmap_shared_validate_maps_files_natively_einval_under_qemu() {
     let f = file_of("mm-sv", page_size(), 1);
     let fd = open(f.c(), OFlags::RDWR);
-    let map = |flags| {
-        // SAFETY: a new mapping of our own file, no hint.
-        unsafe { sys::mmap(null_mut(), page_size(), RW, flags, Some(fd.as_fd()), 0) }
-    };
+    let map = |flags| map_file(fd.as_fd(), page_size(), RW, flags, 0);
     let r = map(MapFlags::SHARED_VALIDATE);
     // MAP_SYNC needs a DAX file: the validating variant rejects it for an
     // ordinary file with EOPNOTSUPP.
@@ -317,17 +297,7 @@ fn mmap_closed_fd_is_ebadf() {
 fn mmap_rdonly_fd_shared_write_is_eacces() {
     let f = file_of("mm-ro", page_size(), 1);
     let fd = open(f.c(), OFlags::RDONLY);
-    // SAFETY: fails before mapping anything.
-    let r = unsafe {
-        sys::mmap(
-            null_mut(),
-            page_size(),
-            RW,
-            MapFlags::SHARED,
-            Some(fd.as_fd()),
-            0,
-        )
-    };
+    let r = map_file(fd.as_fd(), page_size(), RW, MapFlags::SHARED, 0);
     assert_eq!(r, Err(Errno::EACCES));
 }
 
@@ -342,8 +312,7 @@ fn mmap_wronly_fd_is_eacces_for_any_mapping() {
         (ProtFlags::READ, MapFlags::PRIVATE),
         (ProtFlags::NONE, MapFlags::PRIVATE),
     ] {
-        // SAFETY: fails before mapping anything.
-        let r = unsafe { sys::mmap(null_mut(), page_size(), prot, flags, Some(fd.as_fd()), 0) };
+        let r = map_file(fd.as_fd(), page_size(), prot, flags, 0);
         assert_eq!(r, Err(Errno::EACCES), "{prot:?} {flags:?}");
     }
 }
@@ -351,17 +320,13 @@ fn mmap_wronly_fd_is_eacces_for_any_mapping() {
 #[test]
 fn mmap_directory_is_enodev() {
     let fd = open(c"/", OFlags::RDONLY | OFlags::DIRECTORY);
-    // SAFETY: fails before mapping anything.
-    let r = unsafe {
-        sys::mmap(
-            null_mut(),
-            page_size(),
-            ProtFlags::READ,
-            MapFlags::PRIVATE,
-            Some(fd.as_fd()),
-            0,
-        )
-    };
+    let r = map_file(
+        fd.as_fd(),
+        page_size(),
+        ProtFlags::READ,
+        MapFlags::PRIVATE,
+        0,
+    );
     assert_eq!(r, Err(Errno::ENODEV));
 }
 
@@ -369,17 +334,13 @@ fn mmap_directory_is_enodev() {
 fn mmap_o_path_fd_is_ebadf() {
     let f = file_of("mm-opath", page_size(), 1);
     let fd = open(f.c(), OFlags::PATH);
-    // SAFETY: fails before mapping anything.
-    let r = unsafe {
-        sys::mmap(
-            null_mut(),
-            page_size(),
-            ProtFlags::READ,
-            MapFlags::PRIVATE,
-            Some(fd.as_fd()),
-            0,
-        )
-    };
+    let r = map_file(
+        fd.as_fd(),
+        page_size(),
+        ProtFlags::READ,
+        MapFlags::PRIVATE,
+        0,
+    );
     assert_eq!(r, Err(Errno::EBADF));
 }
 
@@ -451,17 +412,13 @@ fn mmap_file_offset_past_the_largest_file_size_is_eoverflow() {
     // The largest page-aligned offset a regular file can have
     // (MAX_LFS_FILESIZE = i64::MAX): offset + length goes past it.
     let off = (i64::MAX as u64) & !(page_size() as u64 - 1);
-    // SAFETY: fails before mapping anything.
-    let r = unsafe {
-        sys::mmap(
-            null_mut(),
-            2 * page_size(),
-            ProtFlags::READ,
-            MapFlags::PRIVATE,
-            Some(fd.as_fd()),
-            off,
-        )
-    };
+    let r = map_file(
+        fd.as_fd(),
+        2 * page_size(),
+        ProtFlags::READ,
+        MapFlags::PRIVATE,
+        off,
+    );
     assert_eq!(r, Err(Errno::EOVERFLOW));
 }
 
@@ -596,17 +553,13 @@ fn mprotect_unmapped_range_is_enomem() {
 fn mprotect_write_on_shared_map_of_rdonly_fd_is_eacces() {
     let f = file_of("mp-ro", page_size(), 1);
     let fd = open(f.c(), OFlags::RDONLY);
-    // SAFETY: a new mapping, no hint.
-    let p = unsafe {
-        sys::mmap(
-            null_mut(),
-            page_size(),
-            ProtFlags::READ,
-            MapFlags::SHARED,
-            Some(fd.as_fd()),
-            0,
-        )
-    }
+    let p = map_file(
+        fd.as_fd(),
+        page_size(),
+        ProtFlags::READ,
+        MapFlags::SHARED,
+        0,
+    )
     .unwrap();
     // SAFETY: fails before changing anything.
     let r = unsafe { sys::mprotect(p, page_size(), RW) };
@@ -620,18 +573,7 @@ fn mprotect_write_on_shared_map_of_rdonly_fd_is_eacces() {
 fn shared_file_map(tag: &str) -> (TmpFile, OwnedFd, *mut c_void) {
     let f = file_of(tag, page_size(), b'.');
     let fd = open(f.c(), OFlags::RDWR);
-    // SAFETY: a new mapping, no hint.
-    let p = unsafe {
-        sys::mmap(
-            null_mut(),
-            page_size(),
-            RW,
-            MapFlags::SHARED,
-            Some(fd.as_fd()),
-            0,
-        )
-    }
-    .unwrap();
+    let p = map_file(fd.as_fd(), page_size(), RW, MapFlags::SHARED, 0).unwrap();
     (f, fd, p)
 }
 
