@@ -161,7 +161,13 @@ fn drop_unmaps_exactly_what_was_mapped() {
                 .no_reserve()
                 .map_anon()
                 .unwrap();
-            let r = (map.as_ptr() as usize, map.as_ptr() as usize + (4 << 20));
+            // 3 MiB in whole default-size huge pages: 4 MiB of 2 MiB pages,
+            // one 32 MiB or 512 MiB page with 16K or 64K base pages.
+            let huge = common::default_huge_page_size();
+            let r = (
+                map.as_ptr() as usize,
+                map.as_ptr() as usize + (3usize << 20).next_multiple_of(huge),
+            );
             check("hugetlb default size", r, || drop(map));
         }
         Some(arch) => {
@@ -180,8 +186,10 @@ fn drop_unmaps_exactly_what_was_mapped() {
                 .unwrap();
             let hfile = File::create(&path).unwrap();
             sys::unlink(&path).unwrap();
-            hfile.set_len(4 << 20).unwrap();
+            // A hugetlbfs file's size is a whole number of huge pages
+            // (EINVAL otherwise): two of them, whatever their size.
             let huge = sys::fstat(hfile.as_fd()).unwrap().st_blksize as usize;
+            hfile.set_len(2 * huge as u64).unwrap();
             // SAFETY: an unlinked file only this test can reach; nothing is
             // touched (NORESERVE: no huge pages are taken from the pool).
             let map = unsafe { opts.offset(p as u64).len(100).no_reserve().map(&hfile) }.unwrap();

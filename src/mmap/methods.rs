@@ -74,9 +74,15 @@ macro_rules! shared_methods {
         ///
         /// `EINVAL` for advice that may change the contents (`DONTNEED`,
         /// `FREE`, `REMOVE`, `WIPEONFORK`, unnamed values), without a
-        /// system call; the kernel's answer otherwise (`EINVAL` for advice
-        /// it does not support; qemu-user accepts most advice without
-        /// acting on it). An empty map: `Ok` without a system call.
+        /// system call; the kernel's answer otherwise, which depends on
+        /// its version and configuration: `EINVAL` for advice it does not
+        /// know or was built without (`MERGEABLE` without `CONFIG_KSM`,
+        /// `HUGEPAGE` without transparent huge pages, `COLLAPSE` before
+        /// Linux 6.1, `POPULATE_*` before 5.14); `EBADF` for `WILLNEED` on
+        /// anonymous memory when the kernel has no swap (`CONFIG_SWAP`
+        /// off, as in small embedded kernels). Advice is a hint: treat an
+        /// error as "not taken". qemu-user accepts most advice without acting on it. An
+        /// empty map: `Ok` without a system call.
         pub fn advise(&self, advice: $crate::Advice) -> Result<(), $crate::Errno> {
             self.advise_range(advice, 0, self.len())
         }

@@ -14,6 +14,66 @@ pub fn under_qemu() -> Option<String> {
     std::env::var("RAWMAP_QEMU").ok().filter(|s| !s.is_empty())
 }
 
+/// `Some(kernel)` when the test runs on a real kernel in a full-system VM
+/// (`.ci/vm-test`: `a64-4k`, `a64-16k`, `a64-64k`, `rv64`; set by its
+/// `/init`). The kernel answers there, not qemu-user, so every check that
+/// skips under qemu-user runs; but the code is translated by qemu's TCG,
+/// so it is as slow as under qemu-user.
+pub fn in_vm() -> Option<String> {
+    std::env::var("RAWMAP_VM").ok().filter(|s| !s.is_empty())
+}
+
+/// The code runs translated (qemu-user, or a TCG VM): suites use their
+/// reduced case counts.
+pub fn emulated() -> bool {
+    under_qemu().is_some() || in_vm().is_some()
+}
+
+/// In a VM, whether this kernel runs the leak suite's full 10^4 cycles
+/// (`RAWMAP_VM_FULL_LEAKS`, set on one kernel of the lane).
+pub fn vm_full_leaks() -> bool {
+    std::env::var_os("RAWMAP_VM_FULL_LEAKS").is_some()
+}
+
+/// What `madvise(MADV_WILLNEED)` of anonymous memory answers here: `Ok` on
+/// a kernel built with `CONFIG_SWAP` (then `/proc/swaps` exists), `EBADF`
+/// on one without (its `madvise_willneed` can read ahead only from a file;
+/// small embedded kernels are built that way). qemu-user accepts the
+/// advice without passing it on.
+pub fn anon_willneed() -> Result<(), rawmap::Errno> {
+    if under_qemu().is_some() || std::path::Path::new("/proc/swaps").exists() {
+        Ok(())
+    } else {
+        Err(rawmap::Errno::EBADF)
+    }
+}
+
+/// The default huge page size in bytes (`Hugepagesize` in /proc/meminfo):
+/// 2 MiB on x86_64, riscv64 and 4K-page aarch64, 32 MiB with 16K pages,
+/// 512 MiB with 64K pages.
+pub fn default_huge_page_size() -> usize {
+    let m = std::fs::read_to_string("/proc/meminfo").unwrap();
+    let kb: usize = m
+        .lines()
+        .find_map(|l| l.strip_prefix("Hugepagesize:"))
+        .map_or(0, |v| v.trim().trim_end_matches(" kB").parse().unwrap());
+    kb * 1024
+}
+
+/// Free pages in the hugetlb pool of one huge page size, `None` when the
+/// kernel has no such size (each size has a pool of its own:
+/// /sys/kernel/mm/hugepages/hugepages-NkB; /proc/meminfo's `HugePages_Free`
+/// is the default size's alone).
+pub fn huge_pool_free(size: usize) -> Option<u64> {
+    let p = format!(
+        "/sys/kernel/mm/hugepages/hugepages-{}kB/free_hugepages",
+        size / 1024
+    );
+    std::fs::read_to_string(p)
+        .ok()
+        .map(|s| s.trim().parse().unwrap())
+}
+
 /// A fresh, unique path in a scratch directory (not created).
 pub fn tmp_path(tag: &str) -> CString {
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -119,10 +179,11 @@ pub fn maps_entry(addr: usize) -> Option<String> {
 // ---- Helpers for the reliability suites (differential, model-based, fault
 // injection, leaks): case counts, fixed-seed proptest configs, outcome tallies.
 
-/// `native` cases on x86_64, `qemu` under qemu-user (whose translated code is
-/// slower): the suites stay within a few minutes on every arch.
+/// `native` cases natively, `qemu` when the code runs translated (qemu-user
+/// or a VM, see [`emulated`]): the suites stay within a few minutes on
+/// every arch and kernel.
 pub fn cases(native: u32, qemu: u32) -> u32 {
-    if under_qemu().is_some() { qemu } else { native }
+    if emulated() { qemu } else { native }
 }
 
 /// A proptest configuration that is reproducible: a fixed seed, `cases`
