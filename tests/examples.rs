@@ -40,9 +40,14 @@ fn root() -> &'static Path {
 }
 
 /// Builds the example package once and returns its output directory.
+/// With `RAWMAP_NOLIBC_TARGET_DIR` (the real-kernel lane, whose VMs have no
+/// cargo) the programs are already built there and no cargo runs.
 fn bin_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("RAWMAP_NOLIBC_TARGET_DIR") {
+            return PathBuf::from(dir).join(TARGET).join("release");
+        }
         let target_dir = root().join("target").join("nolibc");
         // `CARGO` is the cargo that runs this test; under qemu-user this
         // (guest) process starts the host's cargo, which qemu passes through.

@@ -12,15 +12,14 @@ use std::alloc::{GlobalAlloc, Layout};
 
 use rawmap::GlobalBump;
 
-/// Allocations per thread: 10^6 natively; qemu-user translates every
-/// instruction, so a tenth of that there.
+/// Allocations per thread: 10^6 natively; qemu (user or a TCG VM)
+/// translates every instruction, so a tenth of that there.
 fn per_thread() -> usize {
-    match common::under_qemu() {
-        Some(arch) => {
-            eprintln!("qemu-user ({arch}): 10^5 allocations per thread instead of 10^6");
-            100_000
-        }
-        None => 1_000_000,
+    if common::emulated() {
+        eprintln!("emulated (qemu-user or VM): 10^5 allocations per thread instead of 10^6");
+        100_000
+    } else {
+        1_000_000
     }
 }
 

@@ -4,11 +4,44 @@ mod common;
 
 #[test]
 fn the_runner_sets_rawmap_qemu_for_cross_targets_only() {
-    assert_eq!(
-        common::under_qemu().is_some(),
-        !cfg!(target_arch = "x86_64"),
-        "the cargo runner (.cargo/config.toml) sets RAWMAP_QEMU for the cross targets"
+    match common::in_vm() {
+        // The real-kernel lane runs the binaries itself, with no cargo
+        // runner: RAWMAP_VM instead, and never both.
+        Some(kernel) => assert!(
+            common::under_qemu().is_none(),
+            "RAWMAP_VM={kernel} and RAWMAP_QEMU both set"
+        ),
+        None => assert_eq!(
+            common::under_qemu().is_some(),
+            !cfg!(target_arch = "x86_64"),
+            "the cargo runner (.cargo/config.toml) sets RAWMAP_QEMU for the cross targets"
+        ),
+    }
+}
+
+#[test]
+fn in_a_vm_the_kernel_is_the_one_the_lane_booted() {
+    let Some(kernel) = common::in_vm() else {
+        eprintln!("not in the real-kernel lane's VM: nothing to check");
+        return;
+    };
+    // .ci/vm-test names its kernels by arch and page size.
+    let arch = if cfg!(target_arch = "aarch64") {
+        "a64-"
+    } else {
+        "rv64"
+    };
+    assert!(
+        kernel.starts_with(arch),
+        "RAWMAP_VM={kernel} on {}",
+        std::env::consts::ARCH
     );
+    let want = match kernel.as_str() {
+        "a64-16k" => 16384,
+        "a64-64k" => 65536,
+        _ => 4096,
+    };
+    assert_eq!(rawmap::page_size(), want, "page size on {kernel}");
 }
 
 #[test]
