@@ -2,8 +2,8 @@
 //! init program written with rawmap alone: no libc, no shell, no busybox.
 //!
 //! It is the only userspace of a VM booted from an initramfs. It mounts what
-//! the tests need (`/proc`, `/sys`, `/dev`, a tmpfs on `/tmp` and
-//! `/dev/shm`, hugetlbfs, an ext4 scratch disk for `TMPDIR`), loads the
+//! the tests need (`/proc`, `/sys`, `/dev`, a tmpfs on `/dev/shm`,
+//! hugetlbfs, an ext4 scratch disk for `TMPDIR`), loads the
 //! kernel modules listed in `/lib/modules/order`, reserves a huge-page pool,
 //! prints the kernel, its page size (`AT_PAGESZ`) and the CPU's features,
 //! runs every test binary listed in `/t/list` in a child (`fork`, `chdir`,
@@ -356,7 +356,10 @@ fn run_test(test: &[u8], threads: &[u8], dir: *const u8, env: &[*const u8]) -> B
         Ok(0) => {
             // SAFETY: C strings and null-terminated pointer arrays.
             unsafe {
-                let _ = raw::syscall1(Sysno::chdir as usize, dir as usize);
+                let r = raw::syscall1(Sysno::chdir as usize, dir as usize);
+                if ret(r).is_err() {
+                    println!("vm: chdir to the package directory: {}", name_of(r));
+                }
                 let r = raw::syscall3(
                     Sysno::execve as usize,
                     path.as_c_ptr() as usize,
@@ -387,7 +390,9 @@ fn main(args: Args) -> i32 {
     let _ = mount(c"proc", c"/proc", c"proc");
     mount_or_say(c"sys", c"/sys", c"sysfs");
     mount_or_say(c"dev", c"/dev", c"devtmpfs");
-    mount_or_say(c"tmp", c"/tmp", c"tmpfs");
+    // No tmpfs over /tmp: the initramfs is already in memory, and the
+    // package directory mirrored at its host path may lie under /tmp.
+    let _ = mkdir(c"/tmp");
     mount_or_say(c"shm", c"/dev/shm", c"tmpfs");
     let p = params();
     load_modules();
