@@ -24,6 +24,7 @@
 #![no_main]
 
 use core::ffi::CStr;
+use core::fmt::{self, Write};
 
 use rawmap::rt::{Args, println};
 use rawmap::sys;
@@ -52,18 +53,10 @@ impl<const N: usize> Buf<N> {
         self.len += n;
         self
     }
-    fn push_num(&mut self, mut v: u64) -> &mut Self {
-        let mut d = [0u8; 20];
-        let mut i = d.len();
-        loop {
-            i -= 1;
-            d[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        self.push(&d[i..])
+    /// Appends `v` in decimal.
+    fn push_num(&mut self, v: u64) -> &mut Self {
+        let _ = write!(self, "{v}");
+        self
     }
     fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
@@ -78,6 +71,13 @@ impl<const N: usize> Buf<N> {
     fn clear(&mut self) {
         self.bytes = [0; N];
         self.len = 0;
+    }
+}
+
+impl<const N: usize> fmt::Write for Buf<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
     }
 }
 
