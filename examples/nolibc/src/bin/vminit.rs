@@ -26,10 +26,11 @@
 use core::ffi::CStr;
 use core::fmt::{self, Write};
 
+use rawmap::Errno;
 use rawmap::rt::{Args, println};
 use rawmap::sys;
 use rawmap::{File, Mode, OFlags};
-use syscalls::{Errno, Sysno, raw};
+use syscalls::{Sysno, raw};
 
 rawmap::rt::entry!(main);
 
