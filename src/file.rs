@@ -8,7 +8,7 @@
 use core::ffi::CStr;
 use core::fmt;
 
-use crate::fd::{AsFd, BorrowedFd, OwnedFd};
+use crate::fd::{BorrowedFd, OwnedFd};
 use crate::flags::{Mode, OFlags};
 use crate::sys::{self, Errno};
 
@@ -238,12 +238,6 @@ fn retry<T>(mut f: impl FnMut() -> Result<T, Errno>) -> Result<T, Errno> {
     }
 }
 
-impl AsFd for File {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd.as_fd()
-    }
-}
-
 impl From<OwnedFd> for File {
     fn from(fd: OwnedFd) -> Self {
         Self { fd }
@@ -265,17 +259,107 @@ impl fmt::Debug for File {
 }
 
 #[cfg(feature = "std")]
-impl From<File> for std::fs::File {
-    fn from(file: File) -> Self {
-        std::os::fd::OwnedFd::from(file.fd).into()
-    }
-}
+mod std_impls {
+    //! std interop: std's descriptor traits, conversions to and from
+    //! `std::fs::File`, and `std::io::{Read, Write, Seek}`.
+    use super::File;
+    use crate::fd::{OwnedFd, RawFd};
+    use crate::sys::{self, Whence};
+    use std::io;
+    use std::os::fd as sfd;
 
-#[cfg(feature = "std")]
-impl From<std::fs::File> for File {
-    fn from(file: std::fs::File) -> Self {
-        Self {
-            fd: std::os::fd::OwnedFd::from(file).into(),
+    impl From<File> for std::fs::File {
+        fn from(file: File) -> Self {
+            sfd::OwnedFd::from(file.fd).into()
+        }
+    }
+
+    impl From<std::fs::File> for File {
+        fn from(file: std::fs::File) -> Self {
+            Self {
+                fd: sfd::OwnedFd::from(file).into(),
+            }
+        }
+    }
+
+    impl sfd::AsFd for File {
+        fn as_fd(&self) -> sfd::BorrowedFd<'_> {
+            File::as_fd(self).into()
+        }
+    }
+
+    impl sfd::AsRawFd for File {
+        fn as_raw_fd(&self) -> RawFd {
+            self.fd.as_raw_fd()
+        }
+    }
+
+    impl sfd::IntoRawFd for File {
+        fn into_raw_fd(self) -> RawFd {
+            self.fd.into_raw_fd()
+        }
+    }
+
+    impl sfd::FromRawFd for File {
+        /// As [`OwnedFd::from_raw_fd`]: panics on -1.
+        unsafe fn from_raw_fd(fd: RawFd) -> Self {
+            // SAFETY: the caller upholds the same contract.
+            let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+            Self::from_fd(fd)
+        }
+    }
+
+    /// `read(2)`, retried on `EINTR`; errors keep their number and kind.
+    impl io::Read for &File {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            File::read(self, buf).map_err(io::Error::from)
+        }
+    }
+
+    /// `write(2)` (one call, retried on `EINTR`; it may write less than
+    /// `buf`); `flush` does nothing (nothing is buffered: use
+    /// [`File::sync_all`] for durability).
+    impl io::Write for &File {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            super::retry(|| sys::write(self.as_fd(), buf)).map_err(io::Error::from)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// `lseek(2)`. A position before the start is the kernel's `EINVAL`.
+    impl io::Seek for &File {
+        fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+            let (offset, whence) = match pos {
+                // An offset above i64::MAX is passed through unchanged
+                // and refused by the kernel (EINVAL), as std does.
+                io::SeekFrom::Start(n) => (n as i64, Whence::Set),
+                io::SeekFrom::Current(n) => (n, Whence::Cur),
+                io::SeekFrom::End(n) => (n, Whence::End),
+            };
+            sys::lseek(self.as_fd(), offset, whence).map_err(io::Error::from)
+        }
+    }
+
+    impl io::Read for File {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            io::Read::read(&mut &*self, buf)
+        }
+    }
+
+    impl io::Write for File {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            io::Write::write(&mut &*self, buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            io::Write::flush(&mut &*self)
+        }
+    }
+
+    impl io::Seek for File {
+        fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+            io::Seek::seek(&mut &*self, pos)
         }
     }
 }
