@@ -6,9 +6,10 @@
 //!
 //! - every rawmap call that takes a descriptor (`impl AsFd`, or
 //!   `F: AsFd`) accepts `&std::fs::File`, `std::os::fd::{OwnedFd,
-//!   BorrowedFd}` and anything else that implements
-//!   [`std::os::fd::AsFd`]: rawmap's [`AsFd`] is then implemented for
-//!   every type that implements std's;
+//!   BorrowedFd}` and anything else that implements std's
+//!   [`AsFd`](https://doc.rust-lang.org/std/os/fd/trait.AsFd.html):
+//!   rawmap's [`AsFd`] is then implemented for every type that implements
+//!   std's;
 //! - rawmap's [`OwnedFd`], [`BorrowedFd`] and [`File`](crate::File)
 //!   implement std's `AsFd`, `AsRawFd` (and `FromRawFd`, `IntoRawFd` for
 //!   the owning ones), so they can be handed to std, memmap2, rustix, ...;
@@ -142,7 +143,9 @@ impl<'fd> BorrowedFd<'fd> {
 /// calls accept.
 ///
 /// With the `std` feature this is implemented for every type that
-/// implements [`std::os::fd::AsFd`] (`std::fs::File`, std's and rawmap's
+/// implements std's
+/// [`AsFd`](https://doc.rust-lang.org/std/os/fd/trait.AsFd.html)
+/// (`std::fs::File`, std's and rawmap's
 /// `OwnedFd` and `BorrowedFd`, rawmap's [`File`](crate::File), references
 /// to them, ...): implement std's trait for your own types then. Without
 /// std, rawmap's own types and references to them implement it.

@@ -2,14 +2,15 @@
 //! mapping needs (size, resize, sync) and plain reads and writes.
 //!
 //! No libc and no std: every method is one or two system calls from
-//! [`sys`]. Paths are C strings (`c"/tmp/data"`), since that is
-//! what the kernel takes; no allocation is ever made.
+//! [`sys`]. Paths are anything [`path::Arg`](crate::path::Arg) takes:
+//! `c"/tmp/data"` as it is, `"/tmp/data"` (or with std a `&Path`) through a
+//! NUL-terminated copy on the stack; no allocation is ever made.
 
-use core::ffi::CStr;
 use core::fmt;
 
 use crate::fd::{BorrowedFd, OwnedFd};
 use crate::flags::{Mode, OFlags};
+use crate::path::Arg;
 use crate::sys::{self, Errno};
 
 /// An open file, closed when dropped.
@@ -22,9 +23,9 @@ use crate::sys::{self, Errno};
 /// ```
 /// use rawmap::File;
 /// # let dir = std::env::temp_dir().join(format!("rawmap-doc-file-{}", std::process::id()));
-/// # let path = std::ffi::CString::new(dir.into_os_string().into_encoded_bytes()).unwrap();
-/// # let path = path.as_c_str();
-/// // `path` is a `&CStr`, e.g. c"/tmp/data".
+/// # let path = dir.as_path();
+/// // `path` is a `&Path` here; "/tmp/data" (a `&str`) or c"/tmp/data"
+/// // (a `&CStr`, passed with no copy) work too: see `rawmap::path::Arg`.
 /// let file = File::create(path)?; // read-write, mode 0o600, truncated
 /// assert_eq!(file.len()?, 0);
 /// file.set_len(10)?; // a new file needs a size before it can be mapped
@@ -55,7 +56,7 @@ impl File {
     ///
     /// The kernel's answer: `ENOENT`, `EACCES`, `ENOTDIR`, `ELOOP`,
     /// `EMFILE`, ...
-    pub fn open(path: &CStr) -> Result<Self, Errno> {
+    pub fn open(path: impl Arg) -> Result<Self, Errno> {
         Self::open_with(path, OFlags::RDONLY, Mode::empty())
     }
 
@@ -66,7 +67,7 @@ impl File {
     ///
     /// As [`open`](Self::open), plus `EISDIR` for a directory and `EROFS`
     /// on a read-only file system.
-    pub fn open_rw(path: &CStr) -> Result<Self, Errno> {
+    pub fn open_rw(path: impl Arg) -> Result<Self, Errno> {
         Self::open_with(path, OFlags::RDWR, Mode::empty())
     }
 
@@ -81,7 +82,7 @@ impl File {
     ///
     /// As [`open_rw`](Self::open_rw), plus `ENOENT` when a directory on the
     /// path is missing and `EACCES` when the directory is not writable.
-    pub fn create(path: &CStr) -> Result<Self, Errno> {
+    pub fn create(path: impl Arg) -> Result<Self, Errno> {
         Self::create_with_mode(path, DEFAULT_CREATE_MODE)
     }
 
@@ -90,7 +91,7 @@ impl File {
     /// # Errors
     ///
     /// As [`create`](Self::create).
-    pub fn create_with_mode(path: &CStr, mode: Mode) -> Result<Self, Errno> {
+    pub fn create_with_mode(path: impl Arg, mode: Mode) -> Result<Self, Errno> {
         Self::open_with(path, OFlags::RDWR | OFlags::CREAT | OFlags::TRUNC, mode)
     }
 
@@ -101,7 +102,7 @@ impl File {
     ///
     /// `EEXIST` when the path exists (even as a dangling symlink), and the
     /// errors of [`create`](Self::create).
-    pub fn create_new(path: &CStr) -> Result<Self, Errno> {
+    pub fn create_new(path: impl Arg) -> Result<Self, Errno> {
         Self::open_with(
             path,
             OFlags::RDWR | OFlags::CREAT | OFlags::EXCL,
@@ -114,7 +115,7 @@ impl File {
     /// # Errors
     ///
     /// The kernel's answer, see [`sys::open`].
-    pub fn open_with(path: &CStr, flags: OFlags, mode: Mode) -> Result<Self, Errno> {
+    pub fn open_with(path: impl Arg, flags: OFlags, mode: Mode) -> Result<Self, Errno> {
         sys::open(path, flags | OFlags::CLOEXEC, mode).map(|fd| Self { fd })
     }
 

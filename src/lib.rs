@@ -45,6 +45,7 @@ pub mod flags;
 pub mod global_bump;
 pub mod mmap;
 pub mod page;
+pub mod path;
 #[cfg(feature = "rt")]
 pub mod rt;
 pub mod sys;

@@ -274,13 +274,7 @@ fn access_mode_and_file_kind_errors_from_the_kernel() {
         assert_eq!(MapOptions::new().map_copy(&wo).unwrap_err(), Errno::EACCES);
     }
     // A directory cannot be mapped.
-    let dir = File::open_with(
-        &std::ffi::CString::new(std::env::temp_dir().into_os_string().into_encoded_bytes())
-            .unwrap(),
-        OFlags::DIRECTORY,
-        Mode::empty(),
-    )
-    .unwrap();
+    let dir = File::open_with(std::env::temp_dir(), OFlags::DIRECTORY, Mode::empty()).unwrap();
     // SAFETY: fails.
     let err = unsafe { MapOptions::new().len(size).map(&dir) }.unwrap_err();
     assert_eq!(err, Errno::ENODEV);

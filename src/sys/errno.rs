@@ -21,7 +21,9 @@ use core::fmt;
 /// `Display` gives the name and the description, `ENOENT (No such file or
 /// directory)`, and needs no std; `Debug` gives the name. It implements
 /// [`core::error::Error`] always, and with the `std` feature converts into
-/// [`std::io::Error`] (with the matching [`std::io::ErrorKind`]).
+/// [`std::io::Error`](https://doc.rust-lang.org/std/io/struct.Error.html)
+/// (with the matching
+/// [`ErrorKind`](https://doc.rust-lang.org/std/io/enum.ErrorKind.html)).
 ///
 /// There is no `Errno::last()`: rawmap's calls never set libc's `errno`,
 /// they return the error.

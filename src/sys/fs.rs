@@ -1,6 +1,5 @@
 //! File system calls: open, close, size, read and write.
 
-use core::ffi::CStr;
 use core::mem::MaybeUninit;
 
 use syscalls::{Sysno, raw};
@@ -9,6 +8,7 @@ use super::arch;
 use super::errno::{Errno, ret_c_int, ret_unit, ret_usize};
 use crate::fd::{AsFd, OwnedFd, RawFd};
 use crate::flags::{Mode, OFlags};
+use crate::path::Arg;
 
 /// `struct stat` for this architecture, from `linux_raw_sys` (its layout
 /// differs between x86_64 and the asm-generic arches).
@@ -25,13 +25,18 @@ pub use linux_raw_sys::general::stat as Stat;
 /// `ENOENT` (missing, without `CREAT`), `EEXIST` (`CREAT | EXCL` on an
 /// existing file), `EACCES` (permission), `EISDIR` (a directory opened for
 /// writing), `ENOTDIR`, `ELOOP`, `EMFILE`, `EINVAL` (bad flag combination,
-/// e.g. `TMPFILE` without write access).
+/// e.g. `TMPFILE` without write access); before the call, `EINVAL` for a
+/// NUL inside `path` and `ENAMETOOLONG` for one of `PATH_MAX` bytes or more
+/// (see [`path::Arg`](crate::path::Arg): a `&CStr`, `&str`, `&[u8]`, or
+/// with std a `&Path`, ...).
 #[inline]
-pub fn open(path: &CStr, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
-    // SAFETY: `path` is a C string.
-    let ret = unsafe { arch::open(path.as_ptr().cast(), flags.bits(), mode.bits()) };
-    // SAFETY: on success the kernel returned a new descriptor we now own.
-    ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+pub fn open(path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string.
+        let ret = unsafe { arch::open(path.as_ptr().cast(), flags.bits(), mode.bits()) };
+        // SAFETY: on success the kernel returned a new descriptor we now own.
+        ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+    })
 }
 
 /// Opens a file relative to a directory:
@@ -44,19 +49,27 @@ pub fn open(path: &CStr, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
 /// As [`open`], plus `EBADF` for a bad `dirfd` with a relative path and
 /// `ENOTDIR` when `dirfd` is not a directory.
 #[inline]
-pub fn openat(dirfd: impl AsFd, path: &CStr, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
-    // SAFETY: `path` is a C string; `dirfd` is sign-extended from an int.
-    let ret = unsafe {
-        raw::syscall4(
-            Sysno::openat as usize,
-            dirfd.as_fd().as_raw_fd() as isize as usize,
-            path.as_ptr() as usize,
-            flags.bits() as usize,
-            mode.bits() as usize,
-        )
-    };
-    // SAFETY: on success the kernel returned a new descriptor we now own.
-    ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+pub fn openat(
+    dirfd: impl AsFd,
+    path: impl Arg,
+    flags: OFlags,
+    mode: Mode,
+) -> Result<OwnedFd, Errno> {
+    let dirfd = dirfd.as_fd().as_raw_fd();
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string; `dirfd` is sign-extended from an int.
+        let ret = unsafe {
+            raw::syscall4(
+                Sysno::openat as usize,
+                dirfd as isize as usize,
+                path.as_ptr() as usize,
+                flags.bits() as usize,
+                mode.bits() as usize,
+            )
+        };
+        // SAFETY: on success the kernel returned a new descriptor we now own.
+        ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+    })
 }
 
 /// Closes a descriptor and reports the kernel's answer:
@@ -111,14 +124,16 @@ pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<(), Errno> {
 ///
 /// As [`ftruncate`], plus the path errors of [`open`] and `EISDIR`.
 #[inline]
-pub fn truncate(path: &CStr, len: u64) -> Result<(), Errno> {
-    // SAFETY: `path` is a C string.
-    ret_unit(unsafe {
-        raw::syscall2(
-            Sysno::truncate as usize,
-            path.as_ptr() as usize,
-            len as usize,
-        )
+pub fn truncate(path: impl Arg, len: u64) -> Result<(), Errno> {
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string.
+        ret_unit(unsafe {
+            raw::syscall2(
+                Sysno::truncate as usize,
+                path.as_ptr() as usize,
+                len as usize,
+            )
+        })
     })
 }
 
@@ -269,14 +284,16 @@ pub fn fsync(fd: impl AsFd) -> Result<(), Errno> {
 ///
 /// `ENOENT`, `EACCES`, `EISDIR` (use a directory call instead), `EPERM`.
 #[inline]
-pub fn unlink(path: &CStr) -> Result<(), Errno> {
-    // SAFETY: `path` is a C string.
-    ret_unit(unsafe {
-        raw::syscall3(
-            Sysno::unlinkat as usize,
-            linux_raw_sys::general::AT_FDCWD as isize as usize,
-            path.as_ptr() as usize,
-            0,
-        )
+pub fn unlink(path: impl Arg) -> Result<(), Errno> {
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string.
+        ret_unit(unsafe {
+            raw::syscall3(
+                Sysno::unlinkat as usize,
+                linux_raw_sys::general::AT_FDCWD as isize as usize,
+                path.as_ptr() as usize,
+                0,
+            )
+        })
     })
 }
