@@ -28,10 +28,16 @@
 //! ```
 //!
 //! Build it with `panic = "abort"` (in every profile) and link it with
-//! `-nostartfiles -nostdlib -static` (a `build.rs` line:
-//! `cargo:rustc-link-arg-bins=-nostartfiles`, and so on). The result is an
+//! `-nostartfiles -nostdlib -static -no-pie` (one `build.rs` line each:
+//! `cargo:rustc-link-arg-bins=-nostartfiles`, and so on; the README's
+//! "Your own static binary" has the complete files). The result is an
 //! `ET_EXEC` with no interpreter, no dynamic section and no relocations.
-//! Do not build a static-PIE: nothing here relocates the program.
+//! Do not build a static-PIE (`-no-pie` makes sure): nothing here
+//! relocates the program.
+//!
+//! The `alloc` crate works with a `#[global_allocator]` (`format!`,
+//! `String`, `Vec`, `BTreeMap`, `Box<dyn Trait>`, ...): the runtime also
+//! provides `_Unwind_Resume`, which the precompiled `alloc` refers to.
 //!
 //! # What happens at start
 //!
