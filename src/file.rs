@@ -120,16 +120,19 @@ impl File {
     }
 
     /// Wraps an open descriptor.
+    #[must_use]
     pub const fn from_fd(fd: OwnedFd) -> Self {
         Self { fd }
     }
 
     /// Gives the descriptor back, without closing it.
+    #[must_use]
     pub fn into_fd(self) -> OwnedFd {
         self.fd
     }
 
     /// Borrows the descriptor.
+    #[must_use]
     pub const fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
     }

@@ -19,6 +19,7 @@ pub const STDERR: RawFd = 2;
 ///
 /// The runtime never closes it; if the program closes descriptor 1 itself,
 /// writes fail with `EBADF` (or reach whatever it opened as 1 next).
+#[must_use]
 pub fn stdout() -> BorrowedFd<'static> {
     // SAFETY: descriptor 1 is inherited from the parent and never closed by
     // the runtime; a closed 1 only makes calls fail with EBADF.
@@ -26,12 +27,14 @@ pub fn stdout() -> BorrowedFd<'static> {
 }
 
 /// Standard error as a [`BorrowedFd`]; see [`stdout`].
+#[must_use]
 pub fn stderr() -> BorrowedFd<'static> {
     // SAFETY: as for `stdout`.
     unsafe { BorrowedFd::borrow_raw(STDERR) }
 }
 
 /// Standard input as a [`BorrowedFd`]; see [`stdout`].
+#[must_use]
 pub fn stdin() -> BorrowedFd<'static> {
     // SAFETY: as for `stdout`.
     unsafe { BorrowedFd::borrow_raw(STDIN) }
@@ -76,6 +79,7 @@ impl<const N: usize> FdWriter<N> {
     ///
     /// The number is not owned: it is never closed, and a number that is not
     /// open (-1 included) makes writes fail with `EBADF`.
+    #[must_use]
     pub const fn new(fd: RawFd) -> Self {
         Self {
             fd,
@@ -136,6 +140,18 @@ impl<const N: usize> FdWriter<N> {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+}
+
+impl<const N: usize> fmt::Debug for FdWriter<N> {
+    /// The descriptor, the buffered byte count and the first error.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FdWriter")
+            .field("fd", &self.fd)
+            .field("capacity", &N)
+            .field("buffered", &self.len)
+            .field("error", &self.error)
+            .finish()
     }
 }
 

@@ -115,6 +115,7 @@ pub use crate::entry;
 /// define them from rawmap's archive even before anything calls them (core
 /// and alloc, which call `memcpy`, come later on the link line).
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct Keep(#[allow(dead_code)] [*const (); 9]);
 
 // SAFETY: only addresses of functions, never dereferenced as data.
