@@ -200,6 +200,14 @@ mmap(NULL, {P}, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0): ok
 mmap(NULL, {P}, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0): ok
   a child writes "written by the child" and exited with status 0; the parent reads "" -- zeros: the child wrote its own copy
 
+== the safe API: MapOptions, Mmap, MmapMut, Bump (each unmaps what it mapped, on drop)
+MmapMut::map_mut(&file): {2P} bytes, reads "hello from mmap"; wrote "safe!" at byte 1000, flush(): ok
+MapOptions::new().offset(1000).len(5).map(&file): reads "safe!" -- the offset need not be page aligned (FAQ 3 settled inside)
+Mmap::map(&file): {2P} bytes, 20 of them not zero
+MapOptions::new().len(0).map_anon(): ok -- an empty map, no system call
+MapOptions::new().len(100).map_anon(): zeroed, one byte set, sum 7; make_read_only(): ProtFlags(READ)
+Bump::new(): alloc_slice_copy [0, 4, 9, 16, 25], alloc_str "arena" -- dropping the Bump unmaps its chunks
+
 == Vec, String and BTreeMap on GlobalBump, the global allocator
 Vec<u64> of the squares of 1..=1000: sum 333833500
 String built word by word: "a-shared-map-of-a-file" (22 bytes)
