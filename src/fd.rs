@@ -13,7 +13,11 @@
 //! - rawmap's [`OwnedFd`], [`BorrowedFd`] and [`File`](crate::File)
 //!   implement std's `AsFd`, `AsRawFd` (and `FromRawFd`, `IntoRawFd` for
 //!   the owning ones), so they can be handed to std, memmap2, rustix, ...;
-//!   `From` converts between the owned and the borrowed types.
+//!   `From` converts both ways between rawmap's and std's `OwnedFd`, and
+//!   between the `BorrowedFd`s (`std::os::fd::OwnedFd::from(fd)` as well
+//!   as `rawmap::OwnedFd::from(std_fd)`; the docs list the direction into
+//!   rawmap's types only, since both would read `From<OwnedFd> for
+//!   OwnedFd`).
 //!
 //! # The invariant: never -1
 //!
@@ -213,6 +217,10 @@ mod std_impls {
         }
     }
 
+    // Hidden from the docs (each `From` once on a page: both directions
+    // would read `impl From<OwnedFd> for OwnedFd`); the module docs say
+    // that both directions exist.
+    #[doc(hidden)]
     impl From<OwnedFd> for sfd::OwnedFd {
         fn from(fd: OwnedFd) -> Self {
             // SAFETY: `fd` owned the number, which is not -1 (the
@@ -237,6 +245,8 @@ mod std_impls {
         }
     }
 
+    // Hidden from the docs, as the `OwnedFd` one above.
+    #[doc(hidden)]
     impl<'a> From<BorrowedFd<'a>> for sfd::BorrowedFd<'a> {
         fn from(fd: BorrowedFd<'a>) -> Self {
             // SAFETY: our borrow is valid for 'a (or is a number its maker

@@ -20,6 +20,13 @@ use crate::sys::{self, Errno};
 /// affect mappings made from it (the seed's FAQ 6): a mapping holds its own
 /// reference to the file.
 ///
+/// With the `std` feature it is `std::io::{Read, Write, Seek}` (also
+/// through `&File`), implements std's `AsFd`, `AsRawFd`, `FromRawFd` and
+/// `IntoRawFd` (so std, memmap2 and rustix take it), and converts both ways
+/// with `std::fs::File` (`File::from(std_file)`,
+/// `std::fs::File::from(file)`; the docs list only the first, since both
+/// read `From<File> for File`).
+///
 /// ```
 /// use rawmap::File;
 /// # let dir = std::env::temp_dir().join(format!("rawmap-doc-file-{}", std::process::id()));
@@ -272,6 +279,9 @@ mod std_impls {
     use std::io;
     use std::os::fd as sfd;
 
+    // Hidden from the docs: it would read `impl From<File> for File`, as
+    // the other direction does (the type docs say both exist).
+    #[doc(hidden)]
     impl From<File> for std::fs::File {
         fn from(file: File) -> Self {
             sfd::OwnedFd::from(file.fd).into()

@@ -61,7 +61,10 @@
 //! Allocation needs a `#[global_allocator]`, for example
 //! [`GlobalBump`](crate::global_bump).
 
-#[cfg(any(test, feature = "std"))]
+// Not when documenting for docs.rs (`--cfg docsrs`, every feature on, so
+// that `rt` appears next to `std`): nothing is linked there, and the panic
+// handler, the one item that would clash with std's, is left out.
+#[cfg(all(any(test, feature = "std"), not(docsrs)))]
 compile_error!(
     "rawmap's `rt` feature is for programs with no libc and cannot be combined with `std` \
      (which links libc) or with rawmap's own unit tests. A dev-dependency on rawmap with \

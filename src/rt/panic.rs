@@ -4,7 +4,10 @@ use core::fmt::Write;
 
 use super::io::FdWriter;
 
-#[panic_handler]
+// Left out of the docs.rs build (`--cfg docsrs` with `std`, whose panic
+// handler it would duplicate; see the `compile_error!` in `rt`).
+#[cfg_attr(not(docsrs), panic_handler)]
+#[cfg_attr(docsrs, allow(dead_code))]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     let mut err = FdWriter::<256>::new(2);
     let _ = match info.location() {
