@@ -575,6 +575,77 @@ fn alloc_links_and_runs_in_release_and_dev_builds() {
     }
 }
 
+// ---------------------------------------------------------------- README
+
+/// The fenced block after `<!-- own-binary/NAME -->` in the README.
+fn readme_block(name: &str) -> String {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("<!-- own-binary/{name} -->\n```"))
+        .unwrap_or_else(|| panic!("README has no block for {name}"));
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```\n").unwrap()].to_owned()
+}
+
+/// The README's "Your own static binary" is `examples/own-binary/`
+/// exactly (but for the dependency, a path here, a version there, and the
+/// `[workspace]` line that keeps it out of rawmap's workspace), and it
+/// builds, links and runs.
+#[test]
+fn readme_static_binary_builds_and_runs() {
+    let dir = root().join("examples/own-binary");
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let inside = "# Only needed inside rawmap's repository, where this copy is built by the\n\
+                  # tests (it is not part of rawmap's workspace).\n[workspace]\n\n";
+    assert!(
+        manifest.contains(inside),
+        "examples/own-binary/Cargo.toml changed"
+    );
+    let published = manifest.replace(inside, "").replace(
+        r#"rawmap = { path = "../..", features = ["rt"] }"#,
+        r#"rawmap = { version = "0.1", features = ["rt"] }"#,
+    );
+    assert_eq!(readme_block("Cargo.toml"), published);
+    for file in ["build.rs", "src/main.rs"] {
+        assert_eq!(
+            readme_block(file),
+            fs::read_to_string(dir.join(file)).unwrap(),
+            "README and examples/own-binary/{file} differ"
+        );
+    }
+    let target_dir = root().join("target").join("own-binary");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["build", "--release", "--target", TARGET, "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "building examples/own-binary failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tmp = TmpDir::new("own-binary");
+    let three = tmp.file("three", b"a\nb\nc\n");
+    let program = target_dir.join(TARGET).join("release/hello-nolibc");
+    let args = [three.as_os_str(), OsStr::new("/nonexistent")];
+    let out = run_program(&program, &args, &tmp.0, &[]);
+    let expect = format!(
+        "page size {}, 3 arguments\n{:?}: 3 lines\n\"/nonexistent\": \
+         ENOENT (No such file or directory)\n[1, 4, 9, 16] 7\n",
+        rawmap::page_size(),
+        std::ffi::CString::new(three.to_str().unwrap()).unwrap()
+    );
+    assert_output(&out, 0, expect.as_bytes(), "");
+}
+
 // ---------------------------------------------------------------- ELF
 
 /// Each binary is a static, fixed-address executable with no libc: no
