@@ -62,8 +62,7 @@ fn files(c: &mut Criterion) {
     let (path, len) = bench_file();
     let mut buf = vec![0u8; 1 << 20];
     let expect = read_sum(&path, &mut buf); // also warms the page cache
-    let file =
-        rawmap::File::open(&std::ffi::CString::new(path.to_str().unwrap()).unwrap()).unwrap();
+    let file = rawmap::File::open(&path).unwrap();
     let std_file = std::fs::File::open(&path).unwrap();
 
     let mb = len >> 20;

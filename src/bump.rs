@@ -247,6 +247,7 @@ impl Bump {
     pub const MAX_CHUNK: usize = 64 << 20;
 
     /// An empty arena. Maps nothing until the first allocation.
+    #[must_use]
     pub const fn new() -> Self {
         Self {
             ptr: Cell::new(GRANULE),
@@ -268,6 +269,7 @@ impl Bump {
     /// # Panics
     ///
     /// If the mapping fails (see [`Bump::try_with_capacity`]).
+    #[must_use]
     pub fn with_capacity(bytes: usize) -> Self {
         match Self::try_with_capacity(bytes) {
             Ok(b) => b,

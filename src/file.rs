@@ -2,14 +2,15 @@
 //! mapping needs (size, resize, sync) and plain reads and writes.
 //!
 //! No libc and no std: every method is one or two system calls from
-//! [`sys`]. Paths are C strings (`c"/tmp/data"`), since that is
-//! what the kernel takes; no allocation is ever made.
+//! [`sys`]. Paths are anything [`path::Arg`](crate::path::Arg) takes:
+//! `c"/tmp/data"` as it is, `"/tmp/data"` (or with std a `&Path`) through a
+//! NUL-terminated copy on the stack; no allocation is ever made.
 
-use core::ffi::CStr;
 use core::fmt;
 
-use crate::fd::{AsFd, BorrowedFd, OwnedFd};
+use crate::fd::{BorrowedFd, OwnedFd};
 use crate::flags::{Mode, OFlags};
+use crate::path::Arg;
 use crate::sys::{self, Errno};
 
 /// An open file, closed when dropped.
@@ -19,12 +20,19 @@ use crate::sys::{self, Errno};
 /// affect mappings made from it (the seed's FAQ 6): a mapping holds its own
 /// reference to the file.
 ///
+/// With the `std` feature it is `std::io::{Read, Write, Seek}` (also
+/// through `&File`), implements std's `AsFd`, `AsRawFd`, `FromRawFd` and
+/// `IntoRawFd` (so std, memmap2 and rustix take it), and converts both ways
+/// with `std::fs::File` (`File::from(std_file)`,
+/// `std::fs::File::from(file)`; the docs list only the first, since both
+/// read `From<File> for File`).
+///
 /// ```
 /// use rawmap::File;
 /// # let dir = std::env::temp_dir().join(format!("rawmap-doc-file-{}", std::process::id()));
-/// # let path = std::ffi::CString::new(dir.into_os_string().into_encoded_bytes()).unwrap();
-/// # let path = path.as_c_str();
-/// // `path` is a `&CStr`, e.g. c"/tmp/data".
+/// # let path = dir.as_path();
+/// // `path` is a `&Path` here; "/tmp/data" (a `&str`) or c"/tmp/data"
+/// // (a `&CStr`, passed with no copy) work too: see `rawmap::path::Arg`.
 /// let file = File::create(path)?; // read-write, mode 0o600, truncated
 /// assert_eq!(file.len()?, 0);
 /// file.set_len(10)?; // a new file needs a size before it can be mapped
@@ -55,7 +63,7 @@ impl File {
     ///
     /// The kernel's answer: `ENOENT`, `EACCES`, `ENOTDIR`, `ELOOP`,
     /// `EMFILE`, ...
-    pub fn open(path: &CStr) -> Result<Self, Errno> {
+    pub fn open(path: impl Arg) -> Result<Self, Errno> {
         Self::open_with(path, OFlags::RDONLY, Mode::empty())
     }
 
@@ -66,7 +74,7 @@ impl File {
     ///
     /// As [`open`](Self::open), plus `EISDIR` for a directory and `EROFS`
     /// on a read-only file system.
-    pub fn open_rw(path: &CStr) -> Result<Self, Errno> {
+    pub fn open_rw(path: impl Arg) -> Result<Self, Errno> {
         Self::open_with(path, OFlags::RDWR, Mode::empty())
     }
 
@@ -81,7 +89,7 @@ impl File {
     ///
     /// As [`open_rw`](Self::open_rw), plus `ENOENT` when a directory on the
     /// path is missing and `EACCES` when the directory is not writable.
-    pub fn create(path: &CStr) -> Result<Self, Errno> {
+    pub fn create(path: impl Arg) -> Result<Self, Errno> {
         Self::create_with_mode(path, DEFAULT_CREATE_MODE)
     }
 
@@ -90,7 +98,7 @@ impl File {
     /// # Errors
     ///
     /// As [`create`](Self::create).
-    pub fn create_with_mode(path: &CStr, mode: Mode) -> Result<Self, Errno> {
+    pub fn create_with_mode(path: impl Arg, mode: Mode) -> Result<Self, Errno> {
         Self::open_with(path, OFlags::RDWR | OFlags::CREAT | OFlags::TRUNC, mode)
     }
 
@@ -101,7 +109,7 @@ impl File {
     ///
     /// `EEXIST` when the path exists (even as a dangling symlink), and the
     /// errors of [`create`](Self::create).
-    pub fn create_new(path: &CStr) -> Result<Self, Errno> {
+    pub fn create_new(path: impl Arg) -> Result<Self, Errno> {
         Self::open_with(
             path,
             OFlags::RDWR | OFlags::CREAT | OFlags::EXCL,
@@ -114,21 +122,24 @@ impl File {
     /// # Errors
     ///
     /// The kernel's answer, see [`sys::open`].
-    pub fn open_with(path: &CStr, flags: OFlags, mode: Mode) -> Result<Self, Errno> {
+    pub fn open_with(path: impl Arg, flags: OFlags, mode: Mode) -> Result<Self, Errno> {
         sys::open(path, flags | OFlags::CLOEXEC, mode).map(|fd| Self { fd })
     }
 
     /// Wraps an open descriptor.
+    #[must_use]
     pub const fn from_fd(fd: OwnedFd) -> Self {
         Self { fd }
     }
 
     /// Gives the descriptor back, without closing it.
+    #[must_use]
     pub fn into_fd(self) -> OwnedFd {
         self.fd
     }
 
     /// Borrows the descriptor.
+    #[must_use]
     pub const fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
     }
@@ -238,12 +249,6 @@ fn retry<T>(mut f: impl FnMut() -> Result<T, Errno>) -> Result<T, Errno> {
     }
 }
 
-impl AsFd for File {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd.as_fd()
-    }
-}
-
 impl From<OwnedFd> for File {
     fn from(fd: OwnedFd) -> Self {
         Self { fd }
@@ -265,17 +270,110 @@ impl fmt::Debug for File {
 }
 
 #[cfg(feature = "std")]
-impl From<File> for std::fs::File {
-    fn from(file: File) -> Self {
-        std::os::fd::OwnedFd::from(file.fd).into()
-    }
-}
+mod std_impls {
+    //! std interop: std's descriptor traits, conversions to and from
+    //! `std::fs::File`, and `std::io::{Read, Write, Seek}`.
+    use super::File;
+    use crate::fd::{OwnedFd, RawFd};
+    use crate::sys::{self, Whence};
+    use std::io;
+    use std::os::fd as sfd;
 
-#[cfg(feature = "std")]
-impl From<std::fs::File> for File {
-    fn from(file: std::fs::File) -> Self {
-        Self {
-            fd: std::os::fd::OwnedFd::from(file).into(),
+    // Hidden from the docs: it would read `impl From<File> for File`, as
+    // the other direction does (the type docs say both exist).
+    #[doc(hidden)]
+    impl From<File> for std::fs::File {
+        fn from(file: File) -> Self {
+            sfd::OwnedFd::from(file.fd).into()
+        }
+    }
+
+    impl From<std::fs::File> for File {
+        fn from(file: std::fs::File) -> Self {
+            Self {
+                fd: sfd::OwnedFd::from(file).into(),
+            }
+        }
+    }
+
+    impl sfd::AsFd for File {
+        fn as_fd(&self) -> sfd::BorrowedFd<'_> {
+            File::as_fd(self).into()
+        }
+    }
+
+    impl sfd::AsRawFd for File {
+        fn as_raw_fd(&self) -> RawFd {
+            self.fd.as_raw_fd()
+        }
+    }
+
+    impl sfd::IntoRawFd for File {
+        fn into_raw_fd(self) -> RawFd {
+            self.fd.into_raw_fd()
+        }
+    }
+
+    impl sfd::FromRawFd for File {
+        /// As [`OwnedFd::from_raw_fd`]: panics on -1.
+        unsafe fn from_raw_fd(fd: RawFd) -> Self {
+            // SAFETY: the caller upholds the same contract.
+            let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+            Self::from_fd(fd)
+        }
+    }
+
+    /// `read(2)`, retried on `EINTR`; errors keep their number and kind.
+    impl io::Read for &File {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            File::read(self, buf).map_err(io::Error::from)
+        }
+    }
+
+    /// `write(2)` (one call, retried on `EINTR`; it may write less than
+    /// `buf`); `flush` does nothing (nothing is buffered: use
+    /// [`File::sync_all`] for durability).
+    impl io::Write for &File {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            super::retry(|| sys::write(self.as_fd(), buf)).map_err(io::Error::from)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// `lseek(2)`. A position before the start is the kernel's `EINVAL`.
+    impl io::Seek for &File {
+        fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+            let (offset, whence) = match pos {
+                // An offset above i64::MAX is passed through unchanged
+                // and refused by the kernel (EINVAL), as std does.
+                io::SeekFrom::Start(n) => (n as i64, Whence::Set),
+                io::SeekFrom::Current(n) => (n, Whence::Cur),
+                io::SeekFrom::End(n) => (n, Whence::End),
+            };
+            sys::lseek(self.as_fd(), offset, whence).map_err(io::Error::from)
+        }
+    }
+
+    impl io::Read for File {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            io::Read::read(&mut &*self, buf)
+        }
+    }
+
+    impl io::Write for File {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            io::Write::write(&mut &*self, buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            io::Write::flush(&mut &*self)
+        }
+    }
+
+    impl io::Seek for File {
+        fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+            io::Seek::seek(&mut &*self, pos)
         }
     }
 }

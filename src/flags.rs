@@ -109,6 +109,7 @@ impl MapFlags {
     ///
     /// Returns `None` if `log2` does not fit the 6-bit field
     /// (`MAP_HUGE_MASK`).
+    #[must_use]
     pub const fn hugetlb_size(log2: u32) -> Option<Self> {
         if log2 > g::MAP_HUGE_MASK {
             return None;
@@ -120,6 +121,7 @@ impl MapFlags {
 
     /// The huge page size encoded in these flags, in bytes, if
     /// `MAP_HUGETLB` is set with an explicit size.
+    #[must_use]
     pub const fn huge_page_size(self) -> Option<usize> {
         let log2 = (self.bits() >> g::MAP_HUGE_SHIFT) & g::MAP_HUGE_MASK;
         if self.bits() & g::MAP_HUGETLB == 0 || log2 == 0 {
@@ -231,6 +233,7 @@ bitflags::bitflags! {
 impl Mode {
     /// A mode from its octal value, e.g. `Mode::from_octal(0o644)`; bits
     /// outside `0o7777` are dropped.
+    #[must_use]
     pub const fn from_octal(mode: u32) -> Self {
         Self::from_bits_truncate(mode)
     }
@@ -329,11 +332,13 @@ impl Advice {
 
     /// Any advice value, including ones this crate does not name (the
     /// kernel answers `EINVAL` for unknown ones).
+    #[must_use]
     pub const fn from_raw(raw: u32) -> Self {
         Self(raw)
     }
 
     /// The kernel's integer for this advice.
+    #[must_use]
     pub const fn as_raw(self) -> u32 {
         self.0
     }

@@ -226,6 +226,7 @@ impl GlobalBump {
     pub const SLOTS: usize = SLOTS;
 
     /// A thread-safe allocator; maps nothing until the first allocation.
+    #[must_use]
     pub const fn new() -> Self {
         Self {
             slots: [const {
@@ -248,6 +249,7 @@ impl GlobalBump {
     /// (for example: the program never spawns a thread, or only the thread
     /// that spawned the others allocates, and they never do). Otherwise two
     /// threads may receive overlapping blocks.
+    #[must_use]
     pub const unsafe fn new_single_thread() -> Self {
         let mut a = Self::new();
         a.shared = false;

@@ -24,6 +24,8 @@
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
+#![deny(clippy::must_use_candidate, clippy::return_self_not_must_use)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(not(target_os = "linux"))]
@@ -45,6 +47,7 @@ pub mod flags;
 pub mod global_bump;
 pub mod mmap;
 pub mod page;
+pub mod path;
 #[cfg(feature = "rt")]
 pub mod rt;
 pub mod sys;

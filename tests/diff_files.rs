@@ -58,12 +58,22 @@ fn ftruncate_agrees_with_glibc() {
     let n = common::cases(5000, 2000);
     let mut runner = TestRunner::new(common::fixed_config(0x6674_7275, n));
     let result = runner.run(
-        &(select(FdKind::ALL.to_vec()), select(lengths)),
+        // Every kind but -1: rawmap's descriptors never hold it (as std's,
+        // see `rawmap::fd`), so there is no rawmap call to compare.
+        &(
+            select(
+                FdKind::ALL
+                    .into_iter()
+                    .filter(|&k| k != FdKind::MinusOne)
+                    .collect::<Vec<_>>(),
+            ),
+            select(lengths),
+        ),
         |(kind, len)| {
             let fd = zoo.raw(kind);
             zoo.restore();
             // SAFETY: an open descriptor of the zoo, or a number that is not
-            // open / -1 / AT_FDCWD, used only to provoke EBADF.
+            // open / AT_FDCWD, used only to provoke EBADF.
             let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
             let ours = sys::ftruncate(borrowed, len).map_err(|e| e.into_raw());
             let after_ours = zoo.sizes();

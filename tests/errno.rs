@@ -99,23 +99,52 @@ fn unknown_numbers_have_no_name() {
 }
 
 #[test]
-fn display_formats_without_std_and_says_name_and_description() {
+fn display_formats_without_std_as_name_and_description() {
+    // Exactly `NAME (description)`: no sign, no number (`into_raw()` is
+    // the positive number; a `-2` in front would contradict it).
     let mut buf = Buf::new();
     write!(buf, "{}", Errno::EINVAL).unwrap();
-    let s = buf.as_str();
-    assert!(s.contains("EINVAL"), "{s}");
-    assert!(s.contains("Invalid argument"), "{s}");
+    assert_eq!(buf.as_str(), "EINVAL (Invalid argument)");
     let mut buf = Buf::new();
     write!(buf, "{}", Errno::ENOENT).unwrap();
-    assert!(buf.as_str().contains("No such file or directory"));
+    assert_eq!(buf.as_str(), "ENOENT (No such file or directory)");
     // Debug is the bare name.
     let mut buf = Buf::new();
     write!(buf, "{:?}", Errno::EACCES).unwrap();
     assert_eq!(buf.as_str(), "EACCES");
+    let mut buf = Buf::new();
+    write!(buf, "{:?}", Err::<(), _>(Errno::ENODEV)).unwrap();
+    assert_eq!(buf.as_str(), "Err(ENODEV)");
     // An unknown number still formats (no panic, no empty string).
     let mut buf = Buf::new();
     write!(buf, "{}", Errno::new(4000)).unwrap();
-    assert!(buf.as_str().contains("4000"), "{}", buf.as_str());
+    assert_eq!(buf.as_str(), "unknown error 4000");
+    let mut buf = Buf::new();
+    write!(buf, "{:?}", Errno::new(4000)).unwrap();
+    assert_eq!(buf.as_str(), "Errno(4000)");
+}
+
+#[test]
+fn is_a_core_error_and_its_own_type() {
+    // `core::error::Error` (not only `std::error::Error` with std).
+    fn takes_core_error<E: core::error::Error + 'static>(e: E) -> &'static str {
+        let b: Box<dyn core::error::Error> = Box::new(e);
+        assert!(b.source().is_none());
+        "ok"
+    }
+    assert_eq!(takes_core_error(Errno::EIO), "ok");
+    // `#[repr(transparent)]` over an i32, and not `syscalls::Errno` (whose
+    // `Display` starts with the negated number).
+    assert_eq!(size_of::<Errno>(), size_of::<i32>());
+    assert_eq!(align_of::<Errno>(), align_of::<i32>());
+    assert_ne!(
+        std::any::TypeId::of::<Errno>(),
+        std::any::TypeId::of::<syscalls::Errno>()
+    );
+    assert_eq!(Errno::from_raw(22), Errno::EINVAL);
+    assert_eq!(Errno::from_raw(-5).into_raw(), -5); // total: any i32
+    assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
+    assert_eq!(Errno::EHWPOISON.into_raw(), e::EHWPOISON as i32);
 }
 
 #[test]
@@ -146,6 +175,20 @@ fn converts_into_std_io_error() {
     assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
     let err = io::Error::from(Errno::EINVAL);
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    for (errno, kind) in [
+        (Errno::EEXIST, io::ErrorKind::AlreadyExists),
+        (Errno::ENOMEM, io::ErrorKind::OutOfMemory),
+        (Errno::EINTR, io::ErrorKind::Interrupted),
+        (Errno::EAGAIN, io::ErrorKind::WouldBlock),
+        (Errno::ENOTDIR, io::ErrorKind::NotADirectory),
+        (Errno::EISDIR, io::ErrorKind::IsADirectory),
+    ] {
+        let err = io::Error::from(errno);
+        assert_eq!(err.kind(), kind, "{errno}");
+        // And back.
+        assert_eq!(Errno::from_io_error(&err), Some(errno));
+    }
+    assert_eq!(Errno::from_io_error(&io::Error::other("x")), None);
     // The same error std reports for the same failure.
     let missing = common::TmpFile::new("errno-missing");
     let ours = sys::open(missing.c(), OFlags::RDONLY, Mode::empty()).unwrap_err();

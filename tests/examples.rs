@@ -1,5 +1,6 @@
 //! The no-libc example programs (`examples/nolibc`: `tour`, `mcat`, `mwc`,
-//! and `rt_check`, which exercises the runtime itself),
+//! `rt_check`, which exercises the runtime itself, and `alloc_check`, which
+//! uses the `alloc` crate),
 //! built for this test's own target and run: natively on x86_64, under
 //! qemu-user for aarch64 and riscv64 (the binaries are static, so qemu
 //! needs no `-L` sysroot). Exact stdout, stderr and exit status are
@@ -10,7 +11,8 @@
 //! itself with `std` would otherwise turn `std` on for them); they are
 //! built once per test binary with `cargo build --release`, into
 //! `target/nolibc` so this nested cargo never waits for the outer one's
-//! lock on `target/`.
+//! lock on `target/`; the dev profile is built too (unoptimised code links
+//! symbols that release builds drop, `_Unwind_Resume` among them).
 mod common;
 
 use std::ffi::OsStr;
@@ -33,44 +35,55 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "riscv64gc-unknown-linux-gnu"
 };
 
-const PROGRAMS: [&str; 4] = ["tour", "mcat", "mwc", "rt_check"];
+const PROGRAMS: [&str; 5] = ["tour", "mcat", "mwc", "rt_check", "alloc_check"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Builds the example package once and returns its output directory.
-/// With `RAWMAP_NOLIBC_TARGET_DIR` (the real-kernel lane, whose VMs have no
-/// cargo) the programs are already built there and no cargo runs.
 fn bin_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        if let Some(dir) = std::env::var_os("RAWMAP_NOLIBC_TARGET_DIR") {
-            return PathBuf::from(dir).join(TARGET).join("release");
-        }
-        let target_dir = root().join("target").join("nolibc");
-        // `CARGO` is the cargo that runs this test; under qemu-user this
-        // (guest) process starts the host's cargo, which qemu passes through.
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
-            .current_dir(root())
-            .args(["build", "--release", "--bins", "--target", TARGET])
-            .arg("--manifest-path")
-            .arg(root().join("examples/nolibc/Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .env_remove("CARGO_BUILD_TARGET")
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run cargo");
-        assert!(
-            out.status.success(),
-            "building examples/nolibc for {TARGET} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        target_dir.join(TARGET).join("release")
-    })
+    DIR.get_or_init(|| build_examples("release"))
+}
+
+/// The same programs built with the dev profile (unoptimised).
+fn dev_bin_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| build_examples("dev"))
+}
+
+/// `cargo build --profile PROFILE --bins` of `examples/nolibc` for
+/// [`TARGET`]; its output directory. With `RAWMAP_NOLIBC_TARGET_DIR` (the
+/// real-kernel lane, whose VMs have no cargo) the programs are already
+/// built there and no cargo runs.
+fn build_examples(profile: &str) -> PathBuf {
+    let dir = if profile == "dev" { "debug" } else { profile };
+    if let Some(prebuilt) = std::env::var_os("RAWMAP_NOLIBC_TARGET_DIR") {
+        return PathBuf::from(prebuilt).join(TARGET).join(dir);
+    }
+    let target_dir = root().join("target").join("nolibc");
+    // `CARGO` is the cargo that runs this test; under qemu-user this
+    // (guest) process starts the host's cargo, which qemu passes through.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root())
+        .args(["build", "--profile", profile, "--bins", "--target", TARGET])
+        .arg("--manifest-path")
+        .arg(root().join("examples/nolibc/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "building examples/nolibc ({profile}) for {TARGET} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    target_dir.join(TARGET).join(dir)
 }
 
 fn bin(name: &str) -> PathBuf {
@@ -80,14 +93,18 @@ fn bin(name: &str) -> PathBuf {
 /// Runs example `name` with `args` in `cwd`, natively or under qemu-user
 /// (`RAWMAP_QEMU` names the arch, set by the cargo runner).
 fn run_in(name: &str, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> Output {
-    let program = bin(name);
+    run_program(&bin(name), args, cwd, env)
+}
+
+/// Runs the program at `program`, as [`run_in`].
+fn run_program(program: &Path, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> Output {
     let mut cmd = match common::under_qemu() {
         Some(arch) => {
             let mut c = Command::new(format!("qemu-{arch}-static"));
-            c.arg(&program);
+            c.arg(program);
             c
         }
-        None => Command::new(&program),
+        None => Command::new(program),
     };
     cmd.args(args).current_dir(cwd).stdin(Stdio::null());
     for (k, v) in env {
@@ -187,6 +204,14 @@ mmap(NULL, {P}, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0): ok
   a child writes "written by the child" and exited with status 0; the parent reads "written by the child" -- the same memory
 mmap(NULL, {P}, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0): ok
   a child writes "written by the child" and exited with status 0; the parent reads "" -- zeros: the child wrote its own copy
+
+== the safe API: MapOptions, Mmap, MmapMut, Bump (each unmaps what it mapped, on drop)
+MmapMut::map_mut(&file): {2P} bytes, reads "hello from mmap"; wrote "safe!" at byte 1000, flush(): ok
+MapOptions::new().offset(1000).len(5).map(&file): reads "safe!" -- the offset need not be page aligned (FAQ 3 settled inside)
+Mmap::map(&file): {2P} bytes, 20 of them not zero
+MapOptions::new().len(0).map_anon(): ok -- an empty map, no system call
+MapOptions::new().len(100).map_anon(): zeroed, one byte set, sum 7; make_read_only(): ProtFlags(READ)
+Bump::new(): alloc_slice_copy [0, 4, 9, 16, 25], alloc_str "arena" -- dropping the Bump unmaps its chunks
 
 == Vec, String and BTreeMap on GlobalBump, the global allocator
 Vec<u64> of the squares of 1..=1000: sum 333833500
@@ -517,6 +542,113 @@ fn runtime_panic_prints_the_message_and_exits_101() {
             && err.ends_with(":\ndeliberate panic: 42\n"),
         "stderr: {err:?}"
     );
+}
+
+// ---------------------------------------------------------------- alloc
+
+/// What `alloc_check a bb` prints: one line per `alloc` feature used.
+const ALLOC_CHECK_OUT: &str = "format!: page size {P}, 3 args
+to_string: one two 42
+Vec: 10 squares, sum 385, last Some(100)
+Box<dyn Shape>: square 3 has area 9
+Box<dyn Shape>: rect 2x5 has area 10
+BTreeMap: [a=1, b=2]
+large Vec: 1048576 bytes, sum 7340032
+";
+
+/// `format!`, `String`, `Vec`, `BTreeMap`, `Box<dyn Trait>` and
+/// `to_string()` link and run in a no-libc program, in the release and in
+/// the dev profile (before `rt` provided `_Unwind_Resume`, both failed to
+/// link: the precompiled `alloc` is built with unwinding).
+#[test]
+fn alloc_links_and_runs_in_release_and_dev_builds() {
+    let dir = TmpDir::new("alloc");
+    let expect = with_page_size(ALLOC_CHECK_OUT);
+    let args = [OsStr::new("a"), OsStr::new("bb")];
+    for program in [bin("alloc_check"), dev_bin_dir().join("alloc_check")] {
+        let out = run_program(&program, &args, &dir.0, &[]);
+        assert_output(&out, 0, expect.as_bytes(), "");
+    }
+    // Every program links and starts in the dev profile too.
+    for name in PROGRAMS {
+        let out = run_program(&dev_bin_dir().join(name), &[], &dir.0, &[]);
+        assert!(
+            out.status.code().is_some(),
+            "{name} (dev): {:?}",
+            out.status
+        );
+    }
+}
+
+// ---------------------------------------------------------------- README
+
+/// The fenced block after `<!-- own-binary/NAME -->` in the README.
+fn readme_block(name: &str) -> String {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("<!-- own-binary/{name} -->\n```"))
+        .unwrap_or_else(|| panic!("README has no block for {name}"));
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```\n").unwrap()].to_owned()
+}
+
+/// The README's "Your own static binary" is `examples/own-binary/`
+/// exactly (but for the dependency, a path here, a version there, and the
+/// `[workspace]` line that keeps it out of rawmap's workspace), and it
+/// builds, links and runs.
+#[test]
+fn readme_static_binary_builds_and_runs() {
+    let dir = root().join("examples/own-binary");
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let inside = "# Only needed inside rawmap's repository, where this copy is built by the\n\
+                  # tests (it is not part of rawmap's workspace).\n[workspace]\n\n";
+    assert!(
+        manifest.contains(inside),
+        "examples/own-binary/Cargo.toml changed"
+    );
+    let published = manifest.replace(inside, "").replace(
+        r#"rawmap = { path = "../..", features = ["rt"] }"#,
+        r#"rawmap = { version = "0.1", features = ["rt"] }"#,
+    );
+    assert_eq!(readme_block("Cargo.toml"), published);
+    for file in ["build.rs", "src/main.rs"] {
+        assert_eq!(
+            readme_block(file),
+            fs::read_to_string(dir.join(file)).unwrap(),
+            "README and examples/own-binary/{file} differ"
+        );
+    }
+    let target_dir = root().join("target").join("own-binary");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["build", "--release", "--target", TARGET, "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo");
+    assert!(
+        out.status.success(),
+        "building examples/own-binary failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tmp = TmpDir::new("own-binary");
+    let three = tmp.file("three", b"a\nb\nc\n");
+    let program = target_dir.join(TARGET).join("release/hello-nolibc");
+    let args = [three.as_os_str(), OsStr::new("/nonexistent")];
+    let out = run_program(&program, &args, &tmp.0, &[]);
+    let expect = format!(
+        "page size {}, 3 arguments\n{:?}: 3 lines\n\"/nonexistent\": \
+         ENOENT (No such file or directory)\n[1, 4, 9, 16] 7\n",
+        rawmap::page_size(),
+        std::ffi::CString::new(three.to_str().unwrap()).unwrap()
+    );
+    assert_output(&out, 0, expect.as_bytes(), "");
 }
 
 // ---------------------------------------------------------------- ELF

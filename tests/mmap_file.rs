@@ -274,13 +274,7 @@ fn access_mode_and_file_kind_errors_from_the_kernel() {
         assert_eq!(MapOptions::new().map_copy(&wo).unwrap_err(), Errno::EACCES);
     }
     // A directory cannot be mapped.
-    let dir = File::open_with(
-        &std::ffi::CString::new(std::env::temp_dir().into_os_string().into_encoded_bytes())
-            .unwrap(),
-        OFlags::DIRECTORY,
-        Mode::empty(),
-    )
-    .unwrap();
+    let dir = File::open_with(std::env::temp_dir(), OFlags::DIRECTORY, Mode::empty()).unwrap();
     // SAFETY: fails.
     let err = unsafe { MapOptions::new().len(size).map(&dir) }.unwrap_err();
     assert_eq!(err, Errno::ENODEV);
@@ -402,4 +396,70 @@ fn flush_range_is_bounds_checked() {
         map.flush_async_range(usize::MAX, usize::MAX),
         Err(Errno::EOVERFLOW)
     );
+}
+
+/// Only a regular file of size 0 makes a valid empty map. Files in /proc
+/// are "regular" files of size 0 that the kernel cannot map at all
+/// (ENODEV or EIO, as memmap2 gets): rawmap asks the kernel before
+/// answering with an empty map or its own past-the-end `EINVAL`.
+#[test]
+fn a_file_the_kernel_cannot_map_gets_the_kernels_answer() {
+    let page = rawmap::page_size();
+    for path in ["/proc/version", "/proc/self/status", "/proc/self/maps"] {
+        let file = File::open(path).unwrap();
+        let st = sys::fstat(&file).unwrap();
+        if st.st_size != 0 || st.st_mode & libc::S_IFMT != libc::S_IFREG {
+            // qemu-user answers an open of /proc/self/maps (and a few
+            // others) with a file of its own making, which can be mapped.
+            let qemu = common::under_qemu();
+            assert!(qemu.is_some(), "{path}: size {} natively", st.st_size);
+            println!("skip {path}: qemu-user ({qemu:?}) substitutes a file of its own");
+            continue;
+        }
+        // The kernel's answer, as memmap2 gets it: ENODEV for a file with
+        // no mmap operation (/proc/self/*, seq_file), EIO for the /proc
+        // files whose proc_ops lack one (/proc/version: proc_reg_mmap).
+        let std_file = std::fs::File::open(path).unwrap();
+        // SAFETY: fails.
+        let theirs = unsafe { memmap2::Mmap::map(&std_file) }.unwrap_err();
+        let kernel = Errno::from_raw(theirs.raw_os_error().unwrap());
+        assert!(
+            [Errno::ENODEV, Errno::EIO].contains(&kernel),
+            "{path}: {kernel}"
+        );
+        // SAFETY (every map below): a /proc file; each call fails.
+        unsafe {
+            assert_eq!(Mmap::map(&file).unwrap_err(), kernel, "{path}");
+            for len in [0, 1, 4096, page] {
+                let o = MapOptions::new().len(len);
+                assert_eq!(o.map(&file).unwrap_err(), kernel, "{path} len {len}");
+                assert_eq!(o.map_copy(&file).unwrap_err(), kernel, "{path} len {len}");
+            }
+        }
+    }
+    // A regular empty file is still an empty map; a range past its end is
+    // still rawmap's EINVAL; a descriptor that cannot be mapped with the
+    // asked access gets the kernel's EACCES even when empty.
+    let t = TmpFile::new("mf-empty-probe");
+    let rw = File::create(t.c()).unwrap();
+    // SAFETY (every map below): a file only this test uses.
+    unsafe {
+        assert_eq!(Mmap::map(&rw).map(|m| m.len()), Ok(0));
+        assert_eq!(
+            MapOptions::new().len(0).map_mut(&rw).map(|m| m.len()),
+            Ok(0)
+        );
+        assert_eq!(
+            MapOptions::new().len(1).map(&rw).unwrap_err(),
+            Errno::EINVAL
+        );
+        let ro = File::open(t.c()).unwrap();
+        assert_eq!(MmapMut::map_mut(&ro).unwrap_err(), Errno::EACCES);
+        let wo = File::open_with(t.c(), OFlags::WRONLY, Mode::empty()).unwrap();
+        assert_eq!(Mmap::map(&wo).unwrap_err(), Errno::EACCES);
+        assert_eq!(
+            MapOptions::new().len(1).map(&wo).unwrap_err(),
+            Errno::EACCES
+        );
+    }
 }

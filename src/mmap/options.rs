@@ -23,14 +23,22 @@ use super::{Mmap, MmapMut};
 ///
 /// Edge cases are settled here, before the kernel sees them:
 ///
-/// - **Length 0** (an empty file, or `len(0)`): a valid empty mapping; no
-///   system call is made and dropping it does nothing.
+/// - **Length 0** (an empty regular file, or `len(0)`): a valid empty
+///   mapping, and dropping it does nothing. For anonymous memory no system
+///   call is made. For a file, the kernel is asked first whether it can map
+///   the file at all (one page at offset 0, mapped and unmapped at once), so
+///   a file it cannot map gets its answer rather than an empty map: the
+///   files in `/proc` are "regular" files of size 0, and mapping them is
+///   `ENODEV` (`/proc/self/maps`) or `EIO` (`/proc/version`), with or
+///   without a [`len`](Self::len), as memmap2 gets; a descriptor not open
+///   for reading is `EACCES` even for an empty file.
 /// - **An offset that is not a page multiple** (the seed's FAQ 3): the
 ///   mapping starts at the page boundary below it (the huge page boundary
 ///   for a file on hugetlbfs), and the slice starts at the asked byte.
 /// - **`offset + len` overflows** `u64`: `EOVERFLOW`. **Past the end** of a
 ///   regular file (`offset + len > file size`, or `offset > file size` with
-///   no length): `EINVAL`. **Too large** to map (the length rounded up to
+///   no length): `EINVAL`, once the kernel has said (as above) that the
+///   file can be mapped at all. **Too large** to map (the length rounded up to
 ///   whole pages exceeds `isize::MAX`): `ENOMEM`.
 ///
 /// ```

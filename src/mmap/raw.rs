@@ -164,7 +164,20 @@ impl RawMap {
                     return Err(Errno::EINVAL);
                 }
                 let (len, granule) = file_len(fd, opts.offset, opts.len)?;
-                (len, Some(granule))
+                match len {
+                    Ok(len) if len > 0 => (len, Some(granule)),
+                    // rawmap would answer alone (an empty map, or EINVAL
+                    // past the end): the kernel first says whether this
+                    // file can be mapped at all (ENODEV for /proc files,
+                    // which are "regular" files of size 0; EACCES for a
+                    // descriptor not open for reading).
+                    Ok(_) | Err(Errno::EINVAL) => {
+                        probe(fd, prot, share, granule)?;
+                        let _ = len?;
+                        return Ok(Self::empty(prot, flags));
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         };
         if len == 0 {
@@ -479,11 +492,16 @@ impl RawMap {
 ///
 /// # Errors
 ///
-/// `EOVERFLOW` when `offset + len` overflows `u64` (or the rest of the file
-/// does not fit a `usize`); `EINVAL` when a regular file ends before
-/// `offset + len` (or before `offset`, without `len`). Other files
-/// (devices) have no meaningful size: an explicit `len` is passed on.
-fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<(usize, usize), Errno> {
+/// The outer error is `fstat`'s. The inner one: `EOVERFLOW` when
+/// `offset + len` overflows `u64` (or the rest of the file does not fit a
+/// `usize`); `EINVAL` when a regular file ends before `offset + len` (or
+/// before `offset`, without `len`). Other files (devices) have no
+/// meaningful size: an explicit `len` is passed on.
+fn file_len(
+    fd: BorrowedFd<'_>,
+    offset: u64,
+    len: Option<usize>,
+) -> Result<(Result<usize, Errno>, usize), Errno> {
     let st = sys::fstat(fd)?;
     let size = st.st_size as u64;
     let regular = st.st_mode & S_IFMT == S_IFREG;
@@ -495,19 +513,41 @@ fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<(usiz
         page
     };
     let len = match len {
-        Some(len) => {
-            let end = offset.checked_add(len as u64).ok_or(Errno::EOVERFLOW)?;
-            if regular && end > size {
-                return Err(Errno::EINVAL);
-            }
-            Ok(len)
-        }
-        None => {
-            let rest = size.checked_sub(offset).ok_or(Errno::EINVAL)?;
-            usize::try_from(rest).map_err(|_| Errno::EOVERFLOW)
-        }
-    }?;
+        Some(len) => match offset.checked_add(len as u64) {
+            None => Err(Errno::EOVERFLOW),
+            Some(end) if regular && end > size => Err(Errno::EINVAL),
+            Some(_) => Ok(len),
+        },
+        None => match size.checked_sub(offset) {
+            None => Err(Errno::EINVAL),
+            Some(rest) => usize::try_from(rest).map_err(|_| Errno::EOVERFLOW),
+        },
+    };
     Ok((len, granule))
+}
+
+/// Asks the kernel whether `fd` can be mapped at all with `prot` and
+/// `share`, by mapping its first `granule` bytes and unmapping them at
+/// once; its error if not. (Offset 0: whether the asked offset is past the
+/// end or overflows is rawmap's own answer, the same for every file.)
+///
+/// Used only where rawmap would otherwise answer without the kernel (an
+/// empty map, a range past the end), so that a file the kernel cannot map
+/// gets the kernel's answer (`ENODEV`, `EACCES`, ...) rather than an empty
+/// map or rawmap's `EINVAL`. Mapping past the end of a regular file is
+/// allowed (touching it would raise SIGBUS; nothing touches it here).
+fn probe(
+    fd: BorrowedFd<'_>,
+    prot: ProtFlags,
+    share: MapFlags,
+    granule: usize,
+) -> Result<(), Errno> {
+    // SAFETY: no hint and no MAP_FIXED: the kernel picks an unused range,
+    // which is unmapped right away and never touched.
+    let base = unsafe { sys::mmap(ptr::null_mut(), granule, prot, share, Some(fd), 0) }?;
+    // SAFETY: the mapping just made, whole, handed to nobody.
+    let _ = unsafe { sys::munmap(base, granule) };
+    Ok(())
 }
 
 impl Drop for RawMap {

@@ -36,17 +36,20 @@ impl Args {
     }
 
     /// The number of arguments, including the program name (`argc`).
+    #[must_use]
     pub const fn len(&self) -> usize {
         self.argc
     }
 
     /// Whether there are no arguments at all (not even a program name; the
     /// kernel allows an `execve` with an empty `argv`).
+    #[must_use]
     pub const fn is_empty(&self) -> bool {
         self.argc == 0
     }
 
     /// Argument `i` (0 is the program name as it was invoked).
+    #[must_use]
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
         if i < self.argc {
             // SAFETY: i < argc, so argv[i] is one of the argument pointers.
@@ -57,6 +60,7 @@ impl Args {
     }
 
     /// The arguments, program name first.
+    #[must_use]
     pub fn iter(&self) -> ArgsIter {
         ArgsIter {
             next: self.argv,
@@ -83,6 +87,7 @@ impl Args {
     }
 
     /// The value of environment variable `name`, if set.
+    #[must_use]
     pub fn var(&self, name: &[u8]) -> Option<&'static CStr> {
         self.env().find_map(|kv| {
             let bytes = kv.to_bytes_with_nul();
@@ -93,6 +98,7 @@ impl Args {
 
     /// The value of aux vector entry `key` (`AT_PAGESZ`, `AT_HWCAP`, ...,
     /// from `linux_raw_sys::auxvec`), if the kernel passed it.
+    #[must_use]
     pub fn aux(&self, key: usize) -> Option<usize> {
         // SAFETY: `from_raw`'s contract: pairs up to AT_NULL.
         unsafe { super::auxv::find(self.auxv, key) }
@@ -128,6 +134,34 @@ impl Iterator for ArgsIter {
 }
 
 impl ExactSizeIterator for ArgsIter {}
+
+impl core::fmt::Debug for Args {
+    /// The arguments, as a list of C strings (the environment and the aux
+    /// vector are left out: they are long, and can hold secrets).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Args")
+            .field("args", &DebugArgs(*self))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The arguments as a `Debug` list.
+struct DebugArgs(Args);
+
+impl core::fmt::Debug for DebugArgs {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl core::fmt::Debug for ArgsIter {
+    /// How many arguments are left.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ArgsIter")
+            .field("remaining", &self.len())
+            .finish()
+    }
+}
 
 /// A C string from the initial stack.
 ///

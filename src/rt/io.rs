@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use crate::fd::{BorrowedFd, RawFd};
+use crate::fd::{AsFd, BorrowedFd, RawFd};
 use crate::sys::{self, Errno};
 
 /// Standard input's descriptor number.
@@ -19,6 +19,7 @@ pub const STDERR: RawFd = 2;
 ///
 /// The runtime never closes it; if the program closes descriptor 1 itself,
 /// writes fail with `EBADF` (or reach whatever it opened as 1 next).
+#[must_use]
 pub fn stdout() -> BorrowedFd<'static> {
     // SAFETY: descriptor 1 is inherited from the parent and never closed by
     // the runtime; a closed 1 only makes calls fail with EBADF.
@@ -26,12 +27,14 @@ pub fn stdout() -> BorrowedFd<'static> {
 }
 
 /// Standard error as a [`BorrowedFd`]; see [`stdout`].
+#[must_use]
 pub fn stderr() -> BorrowedFd<'static> {
     // SAFETY: as for `stdout`.
     unsafe { BorrowedFd::borrow_raw(STDERR) }
 }
 
 /// Standard input as a [`BorrowedFd`]; see [`stdout`].
+#[must_use]
 pub fn stdin() -> BorrowedFd<'static> {
     // SAFETY: as for `stdout`.
     unsafe { BorrowedFd::borrow_raw(STDIN) }
@@ -45,7 +48,8 @@ pub fn stdin() -> BorrowedFd<'static> {
 /// The first error `write` returns other than `EINTR` (`EBADF`, `EPIPE`
 /// when `SIGPIPE` is ignored, `ENOSPC`, ...). A `write` that returns 0 for
 /// a non-empty buffer is reported as `EIO`.
-pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<(), Errno> {
+pub fn write_all(fd: impl AsFd, mut bytes: &[u8]) -> Result<(), Errno> {
+    let fd = fd.as_fd();
     while !bytes.is_empty() {
         match sys::write(fd, bytes) {
             Ok(0) => return Err(Errno::EIO),
@@ -74,7 +78,8 @@ impl<const N: usize> FdWriter<N> {
     /// A writer for descriptor number `fd` (for example [`STDOUT`]).
     ///
     /// The number is not owned: it is never closed, and a number that is not
-    /// open makes writes fail with `EBADF`.
+    /// open (-1 included) makes writes fail with `EBADF`.
+    #[must_use]
     pub const fn new(fd: RawFd) -> Self {
         Self {
             fd,
@@ -84,10 +89,15 @@ impl<const N: usize> FdWriter<N> {
         }
     }
 
-    fn fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the number is only passed to `write`; if it is not open,
-        // the kernel answers EBADF, which is reported.
-        unsafe { BorrowedFd::borrow_raw(self.fd) }
+    /// Writes `bytes` to the descriptor; -1, which a [`BorrowedFd`] cannot
+    /// hold, is `EBADF` as the kernel would answer.
+    fn write_out(&self, bytes: &[u8]) -> Result<(), Errno> {
+        if self.fd == -1 {
+            return Err(Errno::EBADF);
+        }
+        // SAFETY: the number is not -1 and only passed to `write`; if it is
+        // not open, the kernel answers EBADF, which is reported.
+        write_all(unsafe { BorrowedFd::borrow_raw(self.fd) }, bytes)
     }
 
     /// Adds bytes, writing the buffer out when it fills up (large slices go
@@ -99,7 +109,7 @@ impl<const N: usize> FdWriter<N> {
         if bytes.len() > N - self.len {
             self.flush_inner();
             if bytes.len() > N {
-                if let Err(e) = write_all(self.fd(), bytes) {
+                if let Err(e) = self.write_out(bytes) {
                     self.error = Some(e);
                 }
                 return;
@@ -112,7 +122,7 @@ impl<const N: usize> FdWriter<N> {
     fn flush_inner(&mut self) {
         if self.len > 0
             && self.error.is_none()
-            && let Err(e) = write_all(self.fd(), &self.buf[..self.len])
+            && let Err(e) = self.write_out(&self.buf[..self.len])
         {
             self.error = Some(e);
         }
@@ -130,6 +140,18 @@ impl<const N: usize> FdWriter<N> {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+}
+
+impl<const N: usize> fmt::Debug for FdWriter<N> {
+    /// The descriptor, the buffered byte count and the first error.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FdWriter")
+            .field("fd", &self.fd)
+            .field("capacity", &N)
+            .field("buffered", &self.len)
+            .field("error", &self.error)
+            .finish()
     }
 }
 

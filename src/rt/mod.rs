@@ -28,10 +28,16 @@
 //! ```
 //!
 //! Build it with `panic = "abort"` (in every profile) and link it with
-//! `-nostartfiles -nostdlib -static` (a `build.rs` line:
-//! `cargo:rustc-link-arg-bins=-nostartfiles`, and so on). The result is an
+//! `-nostartfiles -nostdlib -static -no-pie` (one `build.rs` line each:
+//! `cargo:rustc-link-arg-bins=-nostartfiles`, and so on; the README's
+//! "Your own static binary" has the complete files). The result is an
 //! `ET_EXEC` with no interpreter, no dynamic section and no relocations.
-//! Do not build a static-PIE: nothing here relocates the program.
+//! Do not build a static-PIE (`-no-pie` makes sure): nothing here
+//! relocates the program.
+//!
+//! The `alloc` crate works with a `#[global_allocator]` (`format!`,
+//! `String`, `Vec`, `BTreeMap`, `Box<dyn Trait>`, ...): the runtime also
+//! provides `_Unwind_Resume`, which the precompiled `alloc` refers to.
 //!
 //! # What happens at start
 //!
@@ -55,7 +61,10 @@
 //! Allocation needs a `#[global_allocator]`, for example
 //! [`GlobalBump`](crate::global_bump).
 
-#[cfg(any(test, feature = "std"))]
+// Not when documenting for docs.rs (`--cfg docsrs`, every feature on, so
+// that `rt` appears next to `std`): nothing is linked there, and the panic
+// handler, the one item that would clash with std's, is left out.
+#[cfg(all(any(test, feature = "std"), not(docsrs)))]
 compile_error!(
     "rawmap's `rt` feature is for programs with no libc and cannot be combined with `std` \
      (which links libc) or with rawmap's own unit tests. A dev-dependency on rawmap with \
@@ -109,6 +118,7 @@ pub use crate::entry;
 /// define them from rawmap's archive even before anything calls them (core
 /// and alloc, which call `memcpy`, come later on the link line).
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct Keep(#[allow(dead_code)] [*const (); 9]);
 
 // SAFETY: only addresses of functions, never dereferenced as data.

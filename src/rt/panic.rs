@@ -4,7 +4,10 @@ use core::fmt::Write;
 
 use super::io::FdWriter;
 
-#[panic_handler]
+// Left out of the docs.rs build (`--cfg docsrs` with `std`, whose panic
+// handler it would duplicate; see the `compile_error!` in `rt`).
+#[cfg_attr(not(docsrs), panic_handler)]
+#[cfg_attr(docsrs, allow(dead_code))]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     let mut err = FdWriter::<256>::new(2);
     let _ = match info.location() {
@@ -27,3 +30,20 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
 /// `panic = "abort"` nothing unwinds, so it is never called to do work.
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}
+
+/// The unwinder's "resume unwinding" entry, which the precompiled `alloc`
+/// (built with `panic = "unwind"`) calls from its landing pads: without it,
+/// `format!`, `String`, `Vec`, `BTreeMap`, `Box<dyn Trait>` and
+/// `to_string()` fail to link with `undefined symbol: _Unwind_Resume`.
+///
+/// With `panic = "abort"` nothing ever starts unwinding, so no landing pad
+/// runs and this is never called; if it were, it ends the process like a
+/// panic (status 101), since there is no unwinder to resume.
+#[allow(non_snake_case)] // the unwinder ABI's name
+#[unsafe(no_mangle)]
+pub extern "C" fn _Unwind_Resume(_exception: *mut core::ffi::c_void) -> ! {
+    let mut err = FdWriter::<64>::new(2);
+    let _ = err.write_str("_Unwind_Resume: no unwinder (panic = \"abort\")\n");
+    let _ = err.flush();
+    crate::sys::exit_group(101)
+}

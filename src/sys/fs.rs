@@ -1,14 +1,14 @@
 //! File system calls: open, close, size, read and write.
 
-use core::ffi::CStr;
 use core::mem::MaybeUninit;
 
 use syscalls::{Sysno, raw};
 
 use super::arch;
 use super::errno::{Errno, ret_c_int, ret_unit, ret_usize};
-use crate::fd::{BorrowedFd, OwnedFd, RawFd};
+use crate::fd::{AsFd, OwnedFd, RawFd};
 use crate::flags::{Mode, OFlags};
+use crate::path::Arg;
 
 /// `struct stat` for this architecture, from `linux_raw_sys` (its layout
 /// differs between x86_64 and the asm-generic arches).
@@ -25,13 +25,18 @@ pub use linux_raw_sys::general::stat as Stat;
 /// `ENOENT` (missing, without `CREAT`), `EEXIST` (`CREAT | EXCL` on an
 /// existing file), `EACCES` (permission), `EISDIR` (a directory opened for
 /// writing), `ENOTDIR`, `ELOOP`, `EMFILE`, `EINVAL` (bad flag combination,
-/// e.g. `TMPFILE` without write access).
+/// e.g. `TMPFILE` without write access); before the call, `EINVAL` for a
+/// NUL inside `path` and `ENAMETOOLONG` for one of `PATH_MAX` bytes or more
+/// (see [`path::Arg`](crate::path::Arg): a `&CStr`, `&str`, `&[u8]`, or
+/// with std a `&Path`, ...).
 #[inline]
-pub fn open(path: &CStr, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
-    // SAFETY: `path` is a C string.
-    let ret = unsafe { arch::open(path.as_ptr().cast(), flags.bits(), mode.bits()) };
-    // SAFETY: on success the kernel returned a new descriptor we now own.
-    ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+pub fn open(path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string.
+        let ret = unsafe { arch::open(path.as_ptr().cast(), flags.bits(), mode.bits()) };
+        // SAFETY: on success the kernel returned a new descriptor we now own.
+        ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+    })
 }
 
 /// Opens a file relative to a directory:
@@ -45,23 +50,26 @@ pub fn open(path: &CStr, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
 /// `ENOTDIR` when `dirfd` is not a directory.
 #[inline]
 pub fn openat(
-    dirfd: BorrowedFd<'_>,
-    path: &CStr,
+    dirfd: impl AsFd,
+    path: impl Arg,
     flags: OFlags,
     mode: Mode,
 ) -> Result<OwnedFd, Errno> {
-    // SAFETY: `path` is a C string; `dirfd` is sign-extended from an int.
-    let ret = unsafe {
-        raw::syscall4(
-            Sysno::openat as usize,
-            dirfd.as_raw_fd() as isize as usize,
-            path.as_ptr() as usize,
-            flags.bits() as usize,
-            mode.bits() as usize,
-        )
-    };
-    // SAFETY: on success the kernel returned a new descriptor we now own.
-    ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+    let dirfd = dirfd.as_fd().as_raw_fd();
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string; `dirfd` is sign-extended from an int.
+        let ret = unsafe {
+            raw::syscall4(
+                Sysno::openat as usize,
+                dirfd as isize as usize,
+                path.as_ptr() as usize,
+                flags.bits() as usize,
+                mode.bits() as usize,
+            )
+        };
+        // SAFETY: on success the kernel returned a new descriptor we now own.
+        ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+    })
 }
 
 /// Closes a descriptor and reports the kernel's answer:
@@ -98,12 +106,12 @@ pub(crate) fn close_raw(fd: RawFd) -> Result<(), Errno> {
 /// a length above `i64::MAX`; `EBADF` for a bad descriptor; `EFBIG` past
 /// `RLIMIT_FSIZE` or the file system's limit.
 #[inline]
-pub fn ftruncate(fd: BorrowedFd<'_>, len: u64) -> Result<(), Errno> {
+pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<(), Errno> {
     // SAFETY: no pointer is passed.
     ret_unit(unsafe {
         raw::syscall2(
             Sysno::ftruncate as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             len as usize,
         )
     })
@@ -116,14 +124,16 @@ pub fn ftruncate(fd: BorrowedFd<'_>, len: u64) -> Result<(), Errno> {
 ///
 /// As [`ftruncate`], plus the path errors of [`open`] and `EISDIR`.
 #[inline]
-pub fn truncate(path: &CStr, len: u64) -> Result<(), Errno> {
-    // SAFETY: `path` is a C string.
-    ret_unit(unsafe {
-        raw::syscall2(
-            Sysno::truncate as usize,
-            path.as_ptr() as usize,
-            len as usize,
-        )
+pub fn truncate(path: impl Arg, len: u64) -> Result<(), Errno> {
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string.
+        ret_unit(unsafe {
+            raw::syscall2(
+                Sysno::truncate as usize,
+                path.as_ptr() as usize,
+                len as usize,
+            )
+        })
     })
 }
 
@@ -134,13 +144,13 @@ pub fn truncate(path: &CStr, len: u64) -> Result<(), Errno> {
 ///
 /// `EBADF` for a bad descriptor.
 #[inline]
-pub fn fstat(fd: BorrowedFd<'_>) -> Result<Stat, Errno> {
+pub fn fstat(fd: impl AsFd) -> Result<Stat, Errno> {
     let mut st = MaybeUninit::<Stat>::uninit();
     // SAFETY: the kernel writes a whole `struct stat` into `st`.
     let ret = unsafe {
         raw::syscall2(
             Sysno::fstat as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             st.as_mut_ptr() as usize,
         )
     };
@@ -158,12 +168,12 @@ pub fn fstat(fd: BorrowedFd<'_>) -> Result<Stat, Errno> {
 /// `EBADF` (bad or write-only descriptor), `EISDIR`, `EINTR`, `EAGAIN`,
 /// `EFAULT` is impossible (the buffer is a slice).
 #[inline]
-pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
+pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     ret_usize(unsafe {
         raw::syscall3(
             Sysno::read as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
         )
@@ -178,12 +188,12 @@ pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
 /// As [`read`], plus `ESPIPE` for pipes and `EINVAL` for an offset above
 /// `i64::MAX`.
 #[inline]
-pub fn pread(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
+pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     ret_usize(unsafe {
         raw::syscall4(
             Sysno::pread64 as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
             offset as usize,
@@ -201,12 +211,12 @@ pub fn pread(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize, E
 /// `EBADF` (bad or read-only descriptor), `EFBIG` (past `RLIMIT_FSIZE`),
 /// `ENOSPC`, `EPIPE`, `EINTR`, `EAGAIN`.
 #[inline]
-pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> Result<usize, Errno> {
+pub fn write(fd: impl AsFd, buf: &[u8]) -> Result<usize, Errno> {
     // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`.
     ret_usize(unsafe {
         raw::syscall3(
             Sysno::write as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_ptr() as usize,
             buf.len(),
         )
@@ -235,12 +245,12 @@ pub enum Whence {
 ///
 /// `EINVAL` for a resulting negative position, `ESPIPE` for pipes, `EBADF`.
 #[inline]
-pub fn lseek(fd: BorrowedFd<'_>, offset: i64, whence: Whence) -> Result<u64, Errno> {
+pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64, Errno> {
     // SAFETY: no pointer is passed.
     ret_usize(unsafe {
         raw::syscall3(
             Sysno::lseek as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             offset as usize,
             whence as usize,
         )
@@ -256,9 +266,14 @@ pub fn lseek(fd: BorrowedFd<'_>, offset: i64, whence: Whence) -> Result<u64, Err
 /// `EBADF`, `EIO`, `EINVAL` (a descriptor that cannot be synced, e.g. a
 /// pipe).
 #[inline]
-pub fn fsync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
+pub fn fsync(fd: impl AsFd) -> Result<(), Errno> {
     // SAFETY: no pointer is passed.
-    ret_unit(unsafe { raw::syscall1(Sysno::fsync as usize, fd.as_raw_fd() as isize as usize) })
+    ret_unit(unsafe {
+        raw::syscall1(
+            Sysno::fsync as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
+        )
+    })
 }
 
 /// Removes a name from the file system:
@@ -269,14 +284,16 @@ pub fn fsync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
 ///
 /// `ENOENT`, `EACCES`, `EISDIR` (use a directory call instead), `EPERM`.
 #[inline]
-pub fn unlink(path: &CStr) -> Result<(), Errno> {
-    // SAFETY: `path` is a C string.
-    ret_unit(unsafe {
-        raw::syscall3(
-            Sysno::unlinkat as usize,
-            linux_raw_sys::general::AT_FDCWD as isize as usize,
-            path.as_ptr() as usize,
-            0,
-        )
+pub fn unlink(path: impl Arg) -> Result<(), Errno> {
+    path.into_with_c_str(|path| {
+        // SAFETY: `path` is a C string.
+        ret_unit(unsafe {
+            raw::syscall3(
+                Sysno::unlinkat as usize,
+                linux_raw_sys::general::AT_FDCWD as isize as usize,
+                path.as_ptr() as usize,
+                0,
+            )
+        })
     })
 }

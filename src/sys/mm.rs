@@ -12,7 +12,9 @@ use crate::flags::{Advice, MapFlags, MremapFlags, MsyncFlags, ProtFlags};
 /// Maps files or devices into memory:
 /// [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html).
 ///
-/// `fd` is `None` (passed as -1) for an anonymous mapping. `offset` is in
+/// `fd` is `None` (passed as -1) for an anonymous mapping; for any
+/// descriptor type, pass `Some(rawmap::AsFd::as_fd(&file))` (with `std`,
+/// `Some(std_borrowed_fd.into())` works too). `offset` is in
 /// bytes and must be a multiple of [`page_size()`](crate::page_size).
 ///
 /// # Errors

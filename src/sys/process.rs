@@ -29,6 +29,7 @@ pub fn exit_group(code: i32) -> ! {
 /// The calling process's id:
 /// [`getpid(2)`](https://man7.org/linux/man-pages/man2/getpid.2.html).
 #[inline]
+#[must_use]
 pub fn getpid() -> Pid {
     // SAFETY: getpid takes no argument and cannot fail.
     unsafe { raw::syscall0(Sysno::getpid as usize) as Pid }
@@ -78,6 +79,7 @@ pub struct WaitStatus(pub i32);
 
 impl WaitStatus {
     /// The exit code if the child called `exit` (`WIFEXITED`/`WEXITSTATUS`).
+    #[must_use]
     pub const fn exit_code(self) -> Option<i32> {
         if self.0 & 0x7f == 0 {
             Some((self.0 >> 8) & 0xff)
@@ -87,6 +89,7 @@ impl WaitStatus {
     }
 
     /// The signal that killed the child (`WIFSIGNALED`/`WTERMSIG`).
+    #[must_use]
     pub const fn term_signal(self) -> Option<u32> {
         let sig = self.0 & 0x7f;
         if sig != 0 && sig != 0x7f {

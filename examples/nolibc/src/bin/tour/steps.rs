@@ -368,6 +368,9 @@ fn tour(dir: &[u8], heap: &GlobalBump) -> Result<(), Failed> {
     anonymous_shared(page)?;
 
     say!();
+    safe_api(path)?;
+
+    say!();
     collections(heap);
 
     drop(fd);
@@ -603,6 +606,63 @@ fn anonymous_shared(page: usize) -> Result<(), Failed> {
             Text(seen)
         );
     }
+    Ok(())
+}
+
+/// The same file through the safe layer: `MapOptions`, `Mmap`, `MmapMut`
+/// (which unmap exactly what they mapped, on drop) and a `Bump` arena.
+fn safe_api(path: &CStr) -> Result<(), Failed> {
+    use rawmap::{Bump, File, MapOptions, Mmap, MmapMut};
+
+    say!("== the safe API: MapOptions, Mmap, MmapMut, Bump (each unmaps what it mapped, on drop)");
+    let file = must("File::open_rw", File::open_rw(path))?;
+    // SAFETY (every map of the file below): the tour's own scratch file,
+    // which nothing else truncates or writes while it is mapped.
+    let mut map = must("MmapMut::map_mut", unsafe { MmapMut::map_mut(&file) })?;
+    map[1000..1005].copy_from_slice(b"safe!");
+    let r = map.flush();
+    say!(
+        "MmapMut::map_mut(&file): {} bytes, reads {}; wrote \"safe!\" at byte 1000, flush(): {}",
+        map.len(),
+        Text(&map[..15]),
+        Answer(&r)
+    );
+    drop(map);
+    // SAFETY: as above.
+    let part = must("map at offset 1000", unsafe {
+        MapOptions::new().offset(1000).len(5).map(&file)
+    })?;
+    say!(
+        "MapOptions::new().offset(1000).len(5).map(&file): reads {} -- the offset need not be page aligned (FAQ 3 settled inside)",
+        Text(&part)
+    );
+    // SAFETY: as above.
+    let whole = must("Mmap::map", unsafe { Mmap::map(&file) })?;
+    say!(
+        "Mmap::map(&file): {} bytes, {} of them not zero",
+        whole.len(),
+        whole.iter().filter(|&&b| b != 0).count()
+    );
+    let r = MapOptions::new().len(0).map_anon().map(|m| m.len());
+    say!(
+        "MapOptions::new().len(0).map_anon(): {} -- an empty map, no system call",
+        Answer(&r)
+    );
+    let mut anon = must("map_anon", MapOptions::new().len(100).map_anon())?;
+    anon[99] = 7;
+    let sum: u32 = anon.iter().map(|&b| u32::from(b)).sum();
+    let ro = must("make_read_only", anon.make_read_only())?;
+    say!(
+        "MapOptions::new().len(100).map_anon(): zeroed, one byte set, sum {sum}; make_read_only(): {:?}",
+        ro.prot()
+    );
+    let bump = Bump::new();
+    let squares = bump.alloc_slice_copy(&[1u64, 4, 9, 16, 25]);
+    let word = bump.alloc_str("arena");
+    squares[0] = 0;
+    say!(
+        "Bump::new(): alloc_slice_copy {squares:?}, alloc_str {word:?} -- dropping the Bump unmaps its chunks"
+    );
     Ok(())
 }
 
