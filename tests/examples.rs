@@ -620,23 +620,31 @@ fn readme_static_binary_builds_and_runs() {
             "README and examples/own-binary/{file} differ"
         );
     }
-    let target_dir = root().join("target").join("own-binary");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["build", "--release", "--target", TARGET, "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env_remove("CARGO_BUILD_TARGET")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run cargo");
-    assert!(
-        out.status.success(),
-        "building examples/own-binary failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Prebuilt in the real-kernel lane's VMs (no cargo there), like the
+    // other programs.
+    let target_dir = match std::env::var_os("RAWMAP_NOLIBC_TARGET_DIR") {
+        Some(prebuilt) => PathBuf::from(prebuilt),
+        None => {
+            let target_dir = root().join("target").join("own-binary");
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let out = Command::new(cargo)
+                .args(["build", "--release", "--target", TARGET, "--manifest-path"])
+                .arg(dir.join("Cargo.toml"))
+                .env("CARGO_TARGET_DIR", &target_dir)
+                .env_remove("CARGO_BUILD_TARGET")
+                .env_remove("RUSTFLAGS")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .stdin(Stdio::null())
+                .output()
+                .expect("run cargo");
+            assert!(
+                out.status.success(),
+                "building examples/own-binary failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            target_dir
+        }
+    };
     let tmp = TmpDir::new("own-binary");
     let three = tmp.file("three", b"a\nb\nc\n");
     let program = target_dir.join(TARGET).join("release/hello-nolibc");
