@@ -46,8 +46,9 @@ macro_rules! shared_methods {
             self.inner.len() == 0
         }
 
-        /// The first byte of the slice (dangling, but aligned and non-null,
-        /// when empty).
+        /// The first byte of the slice (when empty: page aligned, non-null
+        /// and never a mapping, see
+        /// [the empty pointer](crate::mmap::RawParts#the-empty-pointer)).
         #[inline]
         pub fn as_ptr(&self) -> *const u8 {
             self.inner.ptr().cast_const()

@@ -27,8 +27,19 @@ use super::huge::default_huge_page_size;
 ///  |     offset part    |                          |                       |
 /// ```
 ///
-/// An empty mapping has `mapped_len == 0`, `len == 0` and dangling
-/// pointers: nothing is mapped and nothing is unmapped.
+/// An empty mapping has `mapped_len == 0`, `len == 0`, a null `base` and
+/// the [empty pointer](RawParts#the-empty-pointer) as `ptr`: nothing is
+/// mapped and nothing is unmapped.
+///
+/// # The empty pointer
+///
+/// An empty map's slice starts at the start of the **last page of the
+/// address space** (`usize::MAX` rounded down to the page size), never at
+/// `NonNull::dangling()` (address 1): it is page aligned, so aligned casts
+/// of the empty slice (bytemuck's `try_cast_slice`, zerocopy) work for any
+/// type, and it is never a real mapping's address (on every 64-bit Linux
+/// architecture the top half of the address space belongs to the kernel),
+/// so it cannot be mistaken for one. memmap2 had the same bug.
 ///
 /// ```
 /// use rawmap::{MapFlags, MmapMut};
@@ -66,7 +77,8 @@ pub struct RawParts {
 
 /// One mapping, owned. Invariants:
 ///
-/// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` dangling.
+/// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` is
+///   [`empty_ptr`] (page aligned, never a mapping).
 /// - otherwise `base..base+mapped_len` is a mapping this value owns
 ///   (`base` page aligned, huge page aligned for huge page maps;
 ///   `mapped_len` a multiple of `granule`) and
@@ -121,11 +133,22 @@ fn mapped_len_for(offset_in_granule: usize, len: usize, granule: usize) -> Resul
         .ok_or(Errno::ENOMEM)
 }
 
+/// The slice pointer of an empty map: the last page of the address space
+/// (see [the empty pointer](RawParts#the-empty-pointer)). Page aligned and
+/// never mapped: user space ends far below it on x86_64, aarch64 and
+/// riscv64.
+#[inline]
+pub(crate) fn empty_ptr() -> NonNull<u8> {
+    let addr = usize::MAX & !(page_size() - 1);
+    // SAFETY: the address is not 0 (page_size() is at most 2^63).
+    unsafe { NonNull::new_unchecked(ptr::without_provenance_mut(addr)) }
+}
+
 impl RawMap {
     /// An empty mapping: nothing mapped.
-    pub(crate) const fn empty(prot: ProtFlags, flags: MapFlags) -> Self {
+    pub(crate) fn empty(prot: ProtFlags, flags: MapFlags) -> Self {
         Self {
-            ptr: NonNull::dangling(),
+            ptr: empty_ptr(),
             len: 0,
             base: ptr::null_mut(),
             mapped_len: 0,
@@ -398,7 +421,7 @@ impl RawMap {
             debug_assert!(r.is_ok(), "munmap of an owned mapping failed: {r:?}");
         }
         // Field by field: assigning `*self` would drop (and unmap) again.
-        self.ptr = NonNull::dangling();
+        self.ptr = empty_ptr();
         self.len = 0;
         self.base = ptr::null_mut();
         self.mapped_len = 0;
