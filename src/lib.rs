@@ -52,7 +52,10 @@ pub mod sys;
 pub use bump::{AllocError, Bump};
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 pub use file::File;
-pub use flags::{Advice, MapFlags, Mode, MremapFlags, MsyncFlags, OFlags, ProtFlags};
+pub use flags::{
+    Advice, FallocateFlags, FdFlags, FileAdvice, MapFlags, MemfdFlags, MlockFlags, Mode,
+    MremapFlags, MsyncFlags, OFlags, ProtFlags, SealFlags,
+};
 pub use global_bump::GlobalBump;
 pub use mmap::{MapOptions, Mmap, MmapMut};
 pub use page::page_size;

@@ -141,6 +141,20 @@ macro_rules! shared_methods {
             self.inner.lock(true)
         }
 
+        /// Locks the slice's pages in RAM as they are first touched, instead
+        /// of faulting them all in now:
+        /// [`mlock2(2)`](https://man7.org/linux/man-pages/man2/mlock2.2.html)
+        /// with `MLOCK_ONFAULT` (Linux 4.4). They stay locked until
+        /// [`unlock`](Self::unlock) or the drop.
+        ///
+        /// # Errors
+        ///
+        /// As [`lock`](Self::lock); `ENOSYS` under an emulator without
+        /// `mlock2`. An empty map: `Ok` without a system call.
+        pub fn lock_on_fault(&self) -> Result<(), $crate::Errno> {
+            self.inner.lock_with($crate::MlockFlags::ONFAULT)
+        }
+
         /// Unlocks the slice's pages:
         /// [`munlock(2)`](https://man7.org/linux/man-pages/man2/munlock.2.html).
         ///

@@ -10,7 +10,7 @@ use core::ptr::{self, NonNull};
 use linux_raw_sys::general::{S_IFMT, S_IFREG};
 
 use crate::fd::BorrowedFd;
-use crate::flags::{Advice, MapFlags, MremapFlags, MsyncFlags, ProtFlags};
+use crate::flags::{Advice, MapFlags, MlockFlags, MremapFlags, MsyncFlags, ProtFlags};
 use crate::page_size;
 use crate::sys::{self, Errno};
 
@@ -327,6 +327,14 @@ impl RawMap {
         } else {
             sys::munlock(ptr, len)
         }
+    }
+
+    /// `mlock2` of the whole slice.
+    pub(crate) fn lock_with(&self, flags: MlockFlags) -> Result<(), Errno> {
+        if self.len == 0 {
+            return Ok(());
+        }
+        sys::mlock2(self.ptr().cast_const().cast(), self.len, flags)
     }
 
     /// `mprotect` of the whole mapping.
