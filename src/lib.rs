@@ -57,7 +57,7 @@ pub use flags::{
     MremapFlags, MsyncFlags, OFlags, ProtFlags, SealFlags,
 };
 pub use global_bump::GlobalBump;
-pub use mmap::{MapOptions, Mmap, MmapMut};
+pub use mmap::{MapOptions, Mmap, MmapMut, MmapRaw};
 pub use page::page_size;
 pub use sys::Errno;
 

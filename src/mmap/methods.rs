@@ -185,8 +185,25 @@ macro_rules! shared_methods {
         /// kernel's answer otherwise: `ENOMEM` (no room), `EINVAL` for
         /// huge page maps it cannot resize. On error the map is unchanged.
         pub fn remap(&mut self, new_len: usize) -> Result<(), $crate::Errno> {
+            self.remap_with(new_len, $crate::mmap::RemapOptions::new().may_move(true))
+        }
+
+        /// [`remap`](Self::remap) with options: in place only (the
+        /// default [`RemapOptions::new()`](crate::mmap::RemapOptions::new),
+        /// no `MREMAP_MAYMOVE`: `as_ptr` never changes) or may move.
+        ///
+        /// # Errors
+        ///
+        /// As [`remap`](Self::remap); in place only, growing fails with
+        /// `ENOMEM` when the pages after the map are in use, or the map is
+        /// empty (nothing to grow in place). On error the map is unchanged.
+        pub fn remap_with(
+            &mut self,
+            new_len: usize,
+            options: $crate::mmap::RemapOptions,
+        ) -> Result<(), $crate::Errno> {
             // SAFETY: file maps may not grow here (`file_growth` false).
-            unsafe { self.inner.remap(new_len, false) }
+            unsafe { self.inner.remap(new_len, false, options) }
         }
 
         /// [`remap`](Self::remap) that may also grow a file map (the new
@@ -206,7 +223,29 @@ macro_rules! shared_methods {
         /// [why mapping a file is unsafe](crate::Mmap#why-mapping-a-file-is-unsafe)).
         pub unsafe fn remap_file(&mut self, new_len: usize) -> Result<(), $crate::Errno> {
             // SAFETY: the caller guarantees the file covers the new range.
-            unsafe { self.inner.remap(new_len, true) }
+            unsafe {
+                self.remap_file_with(new_len, $crate::mmap::RemapOptions::new().may_move(true))
+            }
+        }
+
+        /// [`remap_file`](Self::remap_file) with options (see
+        /// [`remap_with`](Self::remap_with)).
+        ///
+        /// # Errors
+        ///
+        /// As [`remap_file`](Self::remap_file) and
+        /// [`remap_with`](Self::remap_with).
+        ///
+        /// # Safety
+        ///
+        /// As [`remap_file`](Self::remap_file).
+        pub unsafe fn remap_file_with(
+            &mut self,
+            new_len: usize,
+            options: $crate::mmap::RemapOptions,
+        ) -> Result<(), $crate::Errno> {
+            // SAFETY: the caller guarantees the file covers the new range.
+            unsafe { self.inner.remap(new_len, true, options) }
         }
 
         /// Gives up ownership of the mapping without unmapping it. Turn it

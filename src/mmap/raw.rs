@@ -14,8 +14,8 @@ use crate::flags::{Advice, MapFlags, MlockFlags, MremapFlags, MsyncFlags, ProtFl
 use crate::page_size;
 use crate::sys::{self, Errno};
 
-use super::MapOptions;
 use super::huge::default_huge_page_size;
+use super::{MapOptions, RemapOptions};
 
 /// The parts of a mapping, from `into_raw`, for `from_raw`: see
 /// [`Mmap::into_raw`](super::Mmap::into_raw) and
@@ -364,7 +364,12 @@ impl RawMap {
     ///
     /// With `file_growth`, the caller guarantees the file covers the grown
     /// range (see `remap_file`).
-    pub(crate) unsafe fn remap(&mut self, new_len: usize, file_growth: bool) -> Result<(), Errno> {
+    pub(crate) unsafe fn remap(
+        &mut self,
+        new_len: usize,
+        file_growth: bool,
+        opts: RemapOptions,
+    ) -> Result<(), Errno> {
         if new_len == self.len {
             return Ok(());
         }
@@ -393,17 +398,27 @@ impl RawMap {
             if !anonymous {
                 return Err(Errno::EINVAL);
             }
+            if !opts.may_move {
+                // Nothing is mapped, so nothing can grow in place.
+                return Err(Errno::ENOMEM);
+            }
             // SAFETY: a fresh anonymous mapping, no fixed address.
             unsafe { sys::mmap(ptr::null_mut(), new_mapped, self.prot, self.flags, None, 0) }?
         } else if new_mapped != self.mapped_len {
+            let flags = if opts.may_move {
+                MremapFlags::MAYMOVE
+            } else {
+                MremapFlags::empty()
+            };
             // SAFETY: our own whole mapping; `&mut self` means no reference
-            // into it is alive, so it may move. Contents are kept.
+            // into it is alive, so it may move (without MAYMOVE the kernel
+            // keeps the address or fails). Contents are kept.
             unsafe {
                 sys::mremap(
                     self.base,
                     self.mapped_len,
                     new_mapped,
-                    MremapFlags::MAYMOVE,
+                    flags,
                     ptr::null_mut(),
                 )
             }?
@@ -418,6 +433,59 @@ impl RawMap {
         self.ptr = unsafe { NonNull::new_unchecked(base.cast::<u8>().add(in_granule)) };
         self.len = new_len;
         Ok(())
+    }
+
+    /// Moves the mapping's pages to a new address, leaving the old range
+    /// mapped (and empty): `mremap(.., MREMAP_MAYMOVE | MREMAP_DONTUNMAP)`.
+    /// Returns the old range, owned; `self` is the new one.
+    ///
+    /// When the old range is gone afterwards (qemu-user 7.2 unmaps it,
+    /// unlike the kernel), the returned map is empty.
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` for an empty map (without a system call), a huge page map,
+    /// a kernel before 5.7, or before 5.13 anything but private anonymous
+    /// memory; `ENOMEM` when no room is left. On error nothing changes.
+    pub(crate) fn remap_dont_unmap(&mut self) -> Result<Self, Errno> {
+        if self.mapped_len == 0 {
+            return Err(Errno::EINVAL);
+        }
+        let old = self.base;
+        // SAFETY: our own whole mapping. The pages move to a new range the
+        // kernel picks; the old range stays mapped, now empty. The callers
+        // hand out raw pointers only, so no Rust reference is invalidated.
+        let new = unsafe {
+            sys::mremap(
+                old,
+                self.mapped_len,
+                self.mapped_len,
+                MremapFlags::MAYMOVE | MremapFlags::DONTUNMAP,
+                ptr::null_mut(),
+            )
+        }?;
+        let in_granule = self.ptr() as usize - old as usize;
+        let mut prev = Self {
+            ptr: self.ptr,
+            len: self.len,
+            base: old,
+            mapped_len: self.mapped_len,
+            granule: self.granule,
+            prot: self.prot,
+            flags: self.flags,
+        };
+        self.base = new;
+        // SAFETY: mremap never returns null, and in_granule < mapped_len.
+        self.ptr = unsafe { NonNull::new_unchecked(new.cast::<u8>().add(in_granule)) };
+        // Is the old range still there? mincore fails with ENOMEM over a
+        // range that is not mapped.
+        let mut probe = [0u8; 1];
+        if sys::mincore(old, 1, &mut probe) == Err(Errno::ENOMEM) {
+            // Not ours any more: forget it without unmapping.
+            prev.mapped_len = 0;
+            prev.unmap();
+        }
+        Ok(prev)
     }
 
     /// Unmaps everything and becomes empty.

@@ -200,7 +200,7 @@ pub fn pread(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize, E
 ///
 /// # Errors
 ///
-/// As [`write`], plus `ESPIPE` for pipes and `EINVAL` for an offset above
+/// As [`write()`], plus `ESPIPE` for pipes and `EINVAL` for an offset above
 /// `i64::MAX`.
 #[inline]
 pub fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: u64) -> Result<usize, Errno> {
