@@ -121,7 +121,9 @@ impl File {
     /// Creates an anonymous in-memory file (a memfd), open for reading and
     /// writing, empty: [`memfd_create(2)`](https://man7.org/linux/man-pages/man2/memfd_create.2.html).
     /// `MFD_CLOEXEC` is always added. With [`MemfdFlags::ALLOW_SEALING`]
-    /// it can be [sealed](Self::add_seals).
+    /// it can be [sealed](Self::add_seals), and a file sealed against
+    /// writes and shrinking can be mapped without `unsafe`
+    /// ([`MapOptions::map_sealed`](crate::MapOptions::map_sealed)).
     ///
     /// # Errors
     ///

@@ -98,6 +98,37 @@ fn file_constructors() {
 }
 
 #[test]
+fn raw_and_sealed_constructors() {
+    let m = MapOptions::new().len(0).map_raw_anon().unwrap();
+    assert_empty_ptr(m.as_ptr(), "len(0).map_raw_anon()");
+    let m = MapOptions::new().len(0).map_raw_anon_shared().unwrap();
+    assert_empty_ptr(m.as_mut_ptr(), "len(0).map_raw_anon_shared()");
+    let f = File::memfd(c"empty", rawmap::MemfdFlags::ALLOW_SEALING).unwrap();
+    assert_empty_ptr(
+        MapOptions::new().map_raw(&f).unwrap().as_ptr(),
+        "map_raw of an empty file",
+    );
+    let r = MapOptions::new().map_raw_read_only(&f).unwrap();
+    assert_empty_ptr(r.as_ptr(), "map_raw_read_only of an empty file");
+    // SAFETY: a memfd only this test has.
+    unsafe {
+        let m = MapOptions::new().map_copy_read_only(&f).unwrap();
+        assert_empty_ptr(m.as_ptr(), "map_copy_read_only of an empty file");
+        let m = MapOptions::new().map_exec(&f).unwrap();
+        assert_empty_ptr(m.as_ptr(), "map_exec of an empty file");
+    }
+    f.add_seals(rawmap::SealFlags::WRITE | rawmap::SealFlags::SHRINK)
+        .unwrap();
+    let m = MapOptions::new().map_sealed(&f).unwrap();
+    assert_empty_ptr(m.as_ptr(), "map_sealed of an empty memfd");
+    let m = MapOptions::new().map_copy_sealed(&f).unwrap();
+    assert_empty_ptr(m.as_ptr(), "map_copy_sealed of an empty memfd");
+    let mut m = MapOptions::new().len(3 * page()).map_raw_anon().unwrap();
+    m.remap(0).unwrap();
+    assert_empty_ptr(m.as_ptr(), "MmapRaw::remap(0)");
+}
+
+#[test]
 fn raw_parts_round_trip() {
     let parts = MmapMut::map_anon(0).unwrap().into_raw();
     assert_empty_ptr(parts.ptr, "into_raw of an empty map");
