@@ -7,8 +7,9 @@
 //! - [`sys`]: the raw layer, one thin wrapper per system call, named and
 //!   ordered like the C functions (`mmap(addr, len, prot, flags, fd, offset)`).
 //! - [`mmap`]: safe mappings that unmap themselves exactly on drop:
-//!   [`MapOptions`], read-only [`Mmap`] and writable [`MmapMut`] over a
-//!   [`File`] or anonymous memory.
+//!   [`MapOptions`], read-only [`Mmap`], writable [`MmapMut`] and
+//!   raw-pointer [`MmapRaw`] (for memory others change) over a [`File`],
+//!   a sealed memfd or anonymous memory.
 //! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
 //! - [`Bump`], an upward bump arena on anonymous mappings (the
