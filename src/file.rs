@@ -8,8 +8,8 @@
 
 use core::fmt;
 
-use crate::fd::{BorrowedFd, OwnedFd};
-use crate::flags::{Mode, OFlags};
+use crate::fd::{AsFd, BorrowedFd, OwnedFd};
+use crate::flags::{FallocateFlags, FileAdvice, MemfdFlags, Mode, OFlags, SealFlags};
 use crate::path::Arg;
 use crate::sys::{self, Errno};
 
@@ -126,6 +126,52 @@ impl File {
         sys::open(path, flags | OFlags::CLOEXEC, mode).map(|fd| Self { fd })
     }
 
+    /// Creates an anonymous in-memory file (a memfd), open for reading and
+    /// writing, empty: [`memfd_create(2)`](https://man7.org/linux/man-pages/man2/memfd_create.2.html).
+    /// `MFD_CLOEXEC` is always added. With [`MemfdFlags::ALLOW_SEALING`]
+    /// it can be [sealed](Self::add_seals), and a file sealed against
+    /// writes and shrinking can be mapped without `unsafe`
+    /// ([`MapOptions::map_sealed`](crate::MapOptions::map_sealed)).
+    ///
+    /// # Errors
+    ///
+    /// As [`sys::memfd_create`].
+    pub fn memfd(name: &CStr, flags: MemfdFlags) -> Result<Self, Errno> {
+        sys::memfd_create(name, flags | MemfdFlags::CLOEXEC).map(|fd| Self { fd })
+    }
+
+    /// Adds seals (`F_ADD_SEALS`, see
+    /// [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)).
+    ///
+    /// # Errors
+    ///
+    /// As [`sys::fcntl_add_seals`]: `EINVAL` (not sealable), `EPERM`
+    /// (`F_SEAL_SEAL` set), `EBUSY` (`WRITE` while a shared writable
+    /// mapping exists).
+    pub fn add_seals(&self, seals: SealFlags) -> Result<(), Errno> {
+        sys::fcntl_add_seals(self.as_fd(), seals)
+    }
+
+    /// The file's seals (`F_GET_SEALS`).
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` for a file that does not support sealing.
+    pub fn seals(&self) -> Result<SealFlags, Errno> {
+        sys::fcntl_get_seals(self.as_fd())
+    }
+
+    /// A second descriptor for the same open file, with `FD_CLOEXEC`
+    /// (`F_DUPFD_CLOEXEC`, see
+    /// [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)).
+    ///
+    /// # Errors
+    ///
+    /// `EMFILE` when no descriptor number is free.
+    pub fn try_clone(&self) -> Result<Self, Errno> {
+        sys::fcntl_dupfd_cloexec(self.as_fd(), 0).map(|fd| Self { fd })
+    }
+
     /// Wraps an open descriptor.
     #[must_use]
     pub const fn from_fd(fd: OwnedFd) -> Self {
@@ -184,6 +230,67 @@ impl File {
         sys::fsync(self.as_fd())
     }
 
+    /// Flushes the file's data, and the metadata needed to read it back
+    /// (its size), to the device:
+    /// [`fdatasync(2)`](https://man7.org/linux/man-pages/man2/fdatasync.2.html).
+    ///
+    /// # Errors
+    ///
+    /// As [`sync_all`](Self::sync_all).
+    pub fn sync_data(&self) -> Result<(), Errno> {
+        sys::fdatasync(self.as_fd())
+    }
+
+    /// Makes sure the file's first `len` bytes have disk blocks, growing
+    /// the file to `len` if it is shorter (never shrinking it):
+    /// [`fallocate(2)`](https://man7.org/linux/man-pages/man2/fallocate.2.html)
+    /// with mode 0.
+    ///
+    /// Use it instead of (or after) [`set_len`](Self::set_len) before
+    /// storing through a shared mapping: a sparse file's blocks are only
+    /// allocated when a page is written back, and a full disk then raises
+    /// SIGBUS at the store; after `allocate` the disk space is reserved
+    /// and the failure is this `ENOSPC` instead. `len == 0`: `Ok`, no
+    /// system call.
+    ///
+    /// # Errors
+    ///
+    /// `ENOSPC`, `EFBIG`, `EBADF` (not open for writing), `EINVAL` for
+    /// `len > i64::MAX`, `EOPNOTSUPP` on a file system without
+    /// `fallocate`, `EPERM` on a sealed memfd.
+    pub fn allocate(&self, len: u64) -> Result<(), Errno> {
+        if len == 0 {
+            return Ok(());
+        }
+        sys::fallocate(self.as_fd(), FallocateFlags::empty(), 0, len)
+    }
+
+    /// Any [`fallocate`](sys::fallocate) on the `len` bytes at `offset`:
+    /// allocate ([`FallocateFlags::ALLOCATE_RANGE`]), `KEEP_SIZE`,
+    /// `PUNCH_HOLE | KEEP_SIZE`, `ZERO_RANGE`, ...
+    ///
+    /// Punching a hole in (or zeroing) a range that is mapped changes the
+    /// mapped bytes, like any write to the file: see
+    /// [why mapping a file is unsafe](crate::Mmap#why-mapping-a-file-is-unsafe).
+    ///
+    /// # Errors
+    ///
+    /// As [`sys::fallocate`].
+    pub fn allocate_range(&self, mode: FallocateFlags, offset: u64, len: u64) -> Result<(), Errno> {
+        sys::fallocate(self.as_fd(), mode, offset, len)
+    }
+
+    /// Tells the kernel how the `len` bytes at `offset` (0: to the end)
+    /// will be read:
+    /// [`posix_fadvise(2)`](https://man7.org/linux/man-pages/man2/posix_fadvise.2.html).
+    ///
+    /// # Errors
+    ///
+    /// As [`sys::posix_fadvise`].
+    pub fn advise(&self, offset: u64, len: u64, advice: FileAdvice) -> Result<(), Errno> {
+        sys::posix_fadvise(self.as_fd(), offset, len, advice)
+    }
+
     /// Reads from the current position:
     /// [`read(2)`](https://man7.org/linux/man-pages/man2/read.2.html).
     /// Returns the number of bytes read, 0 at end of file.
@@ -216,6 +323,28 @@ impl File {
             }
         }
         Ok(done)
+    }
+
+    /// Writes all of `buf` at `offset`, leaving the position alone:
+    /// [`pwrite(2)`](https://man7.org/linux/man-pages/man2/pwrite.2.html),
+    /// repeated after short writes.
+    ///
+    /// # Errors
+    ///
+    /// As [`write_all`](Self::write_all), plus `EINVAL` for an offset above
+    /// `i64::MAX` and `EOVERFLOW` when `offset + buf.len()` overflows.
+    /// `EPERM` on a memfd sealed with `F_SEAL_WRITE` (or past its size
+    /// with `F_SEAL_GROW`).
+    pub fn write_all_at(&self, buf: &[u8], offset: u64) -> Result<(), Errno> {
+        let mut done = 0;
+        while done < buf.len() {
+            let at = offset.checked_add(done as u64).ok_or(Errno::EOVERFLOW)?;
+            match retry(|| sys::pwrite(self.as_fd(), &buf[done..], at))? {
+                0 => return Err(Errno::EIO),
+                n => done += n,
+            }
+        }
+        Ok(())
     }
 
     /// Writes all of `buf` at the current position:

@@ -25,8 +25,20 @@ bitflags::bitflags! {
         /// `PROT_GROWSDOWN` (mprotect only): extend the change down to the
         /// start of a grows-down mapping.
         const GROWSDOWN = g::PROT_GROWSDOWN;
-        /// `PROT_GROWSUP` (mprotect only, architectures with upward stacks).
+        /// `PROT_GROWSUP` (mprotect only, architectures with upward stacks;
+        /// none of rawmap's: `EINVAL` there).
         const GROWSUP = g::PROT_GROWSUP;
+        /// `PROT_SEM`: the pages may be used for atomic operations (a no-op
+        /// on Linux's architectures, accepted for compatibility).
+        const SEM = g::PROT_SEM;
+        /// `PROT_BTI` (aarch64 only): the pages are guarded by Branch Target
+        /// Identification (`EINVAL` on CPUs without BTI).
+        #[cfg(target_arch = "aarch64")]
+        const BTI = g::PROT_BTI;
+        /// `PROT_MTE` (aarch64 only): the pages carry Memory Tagging
+        /// Extension tags (`EINVAL` on CPUs without MTE, or for file maps).
+        #[cfg(target_arch = "aarch64")]
+        const MTE = g::PROT_MTE;
     }
 }
 
@@ -39,9 +51,13 @@ bitflags::bitflags! {
     /// The `flags` argument of
     /// [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html).
     ///
-    /// Exactly one of [`SHARED`](Self::SHARED), [`PRIVATE`](Self::PRIVATE)
-    /// or [`SHARED_VALIDATE`](Self::SHARED_VALIDATE) must be given; the
-    /// kernel answers `EINVAL` otherwise.
+    /// The low four bits ([`MapFlags::TYPE`], `MAP_TYPE`) hold the mapping
+    /// type, a value, not bits: exactly one of [`SHARED`](Self::SHARED),
+    /// [`PRIVATE`](Self::PRIVATE), [`SHARED_VALIDATE`](Self::SHARED_VALIDATE)
+    /// or [`DROPPABLE`](Self::DROPPABLE) must be given; the kernel answers
+    /// `EINVAL` otherwise. `DROPPABLE` is a fourth type given *instead of*
+    /// `PRIVATE`: `PRIVATE | DROPPABLE` and `SHARED | DROPPABLE` are other
+    /// values of the field and are `EINVAL`.
     #[repr(transparent)]
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub struct MapFlags: u32 {
@@ -54,8 +70,11 @@ bitflags::bitflags! {
         /// `MAP_SHARED_VALIDATE`: like `MAP_SHARED`, but unknown flags are
         /// rejected with `EOPNOTSUPP` instead of being ignored.
         const SHARED_VALIDATE = g::MAP_SHARED_VALIDATE;
-        /// `MAP_DROPPABLE` (Linux 6.11): private anonymous memory the kernel
-        /// may drop under memory pressure.
+        /// `MAP_DROPPABLE` (Linux 6.11): a mapping type of its own, given
+        /// instead of `PRIVATE` (never with it: `EINVAL`): private anonymous
+        /// memory the kernel may drop (zero) under memory pressure. Only
+        /// `ANONYMOUS | DROPPABLE` works; older kernels answer `EINVAL`
+        /// (an unknown type).
         const DROPPABLE = g::MAP_DROPPABLE;
         /// `MAP_ANONYMOUS` (`MAP_ANON`): not backed by a file; zero-filled;
         /// `fd` is ignored (pass `None`, i.e. -1) and `offset` should be 0.
@@ -90,20 +109,56 @@ bitflags::bitflags! {
         /// `MAP_UNINITIALIZED`: do not clear anonymous pages (honoured only
         /// by kernels built for embedded use).
         const UNINITIALIZED = g::MAP_UNINITIALIZED;
+        /// `MAP_DENYWRITE`: ignored by Linux (it once made writes to the
+        /// file fail with `ETXTBSY`).
+        const DENYWRITE = g::MAP_DENYWRITE;
+        /// `MAP_EXECUTABLE`: ignored by Linux.
+        const EXECUTABLE = g::MAP_EXECUTABLE;
+        /// `MAP_32BIT` (x86_64 only): place the mapping in the first 2 GiB.
+        #[cfg(target_arch = "x86_64")]
+        const BIT32 = g::MAP_32BIT;
+        /// `MAP_ABOVE4G` (x86_64 only, Linux 6.5): place the mapping above
+        /// 4 GiB.
+        #[cfg(target_arch = "x86_64")]
+        const ABOVE4G = g::MAP_ABOVE4G;
+        /// `MAP_HUGE_16KB`: 16 KiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_16KB = g::MAP_HUGE_16KB;
         /// `MAP_HUGE_64KB`: 64 KiB huge pages (with `MAP_HUGETLB`).
         const HUGE_64KB = g::MAP_HUGE_64KB;
+        /// `MAP_HUGE_512KB`: 512 KiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_512KB = g::MAP_HUGE_512KB;
+        /// `MAP_HUGE_1MB`: 1 MiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_1MB = g::MAP_HUGE_1MB;
         /// `MAP_HUGE_2MB`: 2 MiB huge pages (with `MAP_HUGETLB`).
         const HUGE_2MB = g::MAP_HUGE_2MB;
+        /// `MAP_HUGE_8MB`: 8 MiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_8MB = g::MAP_HUGE_8MB;
+        /// `MAP_HUGE_16MB`: 16 MiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_16MB = g::MAP_HUGE_16MB;
         /// `MAP_HUGE_32MB`: 32 MiB huge pages (with `MAP_HUGETLB`).
         const HUGE_32MB = g::MAP_HUGE_32MB;
+        /// `MAP_HUGE_256MB`: 256 MiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_256MB = g::MAP_HUGE_256MB;
         /// `MAP_HUGE_512MB`: 512 MiB huge pages (with `MAP_HUGETLB`).
         const HUGE_512MB = g::MAP_HUGE_512MB;
         /// `MAP_HUGE_1GB`: 1 GiB huge pages (with `MAP_HUGETLB`).
         const HUGE_1GB = g::MAP_HUGE_1GB;
+        /// `MAP_HUGE_2GB`: 2 GiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_2GB = g::MAP_HUGE_2GB;
+        /// `MAP_HUGE_16GB`: 16 GiB huge pages (with `MAP_HUGETLB`).
+        const HUGE_16GB = g::MAP_HUGE_16GB;
     }
 }
 
 impl MapFlags {
+    /// `MAP_FILE` (0): the historical "not anonymous" flag, for C parity;
+    /// the same as [`MapFlags::empty()`].
+    pub const FILE: Self = Self::from_bits_retain(g::MAP_FILE);
+
+    /// `MAP_TYPE`: the mask of the mapping type field (`SHARED`, `PRIVATE`,
+    /// `SHARED_VALIDATE`, `DROPPABLE` are values of it).
+    pub const TYPE: Self = Self::from_bits_retain(g::MAP_TYPE);
+
     /// `MAP_HUGETLB | (log2 << MAP_HUGE_SHIFT)`: huge pages of `1 << log2`
     /// bytes (e.g. 21 for 2 MiB, 30 for 1 GiB).
     ///
@@ -266,8 +321,9 @@ bitflags::bitflags! {
         /// `MREMAP_FIXED`: move the mapping to `new_address` (needs
         /// `MAYMOVE`).
         const FIXED = g::MREMAP_FIXED;
-        /// `MREMAP_DONTUNMAP` (Linux 5.7): move the pages, leave the old
-        /// range mapped (and empty).
+        /// `MREMAP_DONTUNMAP` (Linux 5.7; private anonymous maps only
+        /// before 5.13): move the pages, leave the old range mapped (and
+        /// empty). Needs `MAYMOVE` and `old_len == new_len`.
         const DONTUNMAP = g::MREMAP_DONTUNMAP;
     }
 }
@@ -329,6 +385,22 @@ impl Advice {
     pub const POPULATE_WRITE: Self = Self(g::MADV_POPULATE_WRITE);
     /// `MADV_COLLAPSE` (Linux 6.1): collapse the range into huge pages now.
     pub const COLLAPSE: Self = Self(g::MADV_COLLAPSE);
+    /// `MADV_DONTNEED_LOCKED` (Linux 5.18): `MADV_DONTNEED` that also
+    /// applies to locked pages.
+    pub const DONTNEED_LOCKED: Self = Self(g::MADV_DONTNEED_LOCKED);
+    /// `MADV_HWPOISON`: poison the pages as if the memory had failed
+    /// (needs `CAP_SYS_ADMIN` and `CONFIG_MEMORY_FAILURE`; a test tool).
+    pub const HWPOISON: Self = Self(g::MADV_HWPOISON);
+    /// `MADV_SOFT_OFFLINE`: migrate the pages away and take the memory
+    /// offline (needs `CAP_SYS_ADMIN` and `CONFIG_MEMORY_FAILURE`).
+    pub const SOFT_OFFLINE: Self = Self(g::MADV_SOFT_OFFLINE);
+    /// `MADV_GUARD_INSTALL` (Linux 6.13): make the pages guard pages
+    /// (touching them raises SIGSEGV) without a new mapping; the
+    /// contents are dropped. Older kernels answer `EINVAL`.
+    pub const GUARD_INSTALL: Self = Self(g::MADV_GUARD_INSTALL);
+    /// `MADV_GUARD_REMOVE` (Linux 6.13): remove guard pages; they read
+    /// back as zeros (anonymous) or the file. Older kernels: `EINVAL`.
+    pub const GUARD_REMOVE: Self = Self(g::MADV_GUARD_REMOVE);
 
     /// Any advice value, including ones this crate does not name (the
     /// kernel answers `EINVAL` for unknown ones).
@@ -341,5 +413,163 @@ impl Advice {
     #[must_use]
     pub const fn as_raw(self) -> u32 {
         self.0
+    }
+}
+
+bitflags::bitflags! {
+    /// The `flags` argument of
+    /// [`mlock2(2)`](https://man7.org/linux/man-pages/man2/mlock2.2.html).
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub struct MlockFlags: u32 {
+        /// `MLOCK_ONFAULT` (Linux 4.4): lock pages as they are faulted in,
+        /// instead of faulting the whole range in now.
+        const ONFAULT = g::MLOCK_ONFAULT;
+    }
+}
+
+bitflags::bitflags! {
+    /// The `mode` argument of
+    /// [`fallocate(2)`](https://man7.org/linux/man-pages/man2/fallocate.2.html).
+    ///
+    /// The empty set is `FALLOC_FL_ALLOCATE_RANGE` (also
+    /// [`FallocateFlags::ALLOCATE_RANGE`]): allocate the blocks, growing the
+    /// file if the range ends past it. Which modes a file system supports
+    /// varies (`EOPNOTSUPP` otherwise); tmpfs has `KEEP_SIZE` and
+    /// `PUNCH_HOLE` but not `ZERO_RANGE`, `COLLAPSE_RANGE` or
+    /// `INSERT_RANGE`.
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub struct FallocateFlags: u32 {
+        /// `FALLOC_FL_KEEP_SIZE`: allocate, but do not change the file size
+        /// (blocks past the end stay allocated).
+        const KEEP_SIZE = g::FALLOC_FL_KEEP_SIZE;
+        /// `FALLOC_FL_PUNCH_HOLE` (Linux 2.6.38): free the blocks of the
+        /// range (it reads as zeros); must be given with `KEEP_SIZE`.
+        const PUNCH_HOLE = g::FALLOC_FL_PUNCH_HOLE;
+        /// `FALLOC_FL_NO_HIDE_STALE`: reserved; rejected by mainline file
+        /// systems.
+        const NO_HIDE_STALE = g::FALLOC_FL_NO_HIDE_STALE;
+        /// `FALLOC_FL_COLLAPSE_RANGE` (Linux 3.15): remove the range and
+        /// shift the rest of the file down (block-aligned ranges only).
+        const COLLAPSE_RANGE = g::FALLOC_FL_COLLAPSE_RANGE;
+        /// `FALLOC_FL_ZERO_RANGE` (Linux 3.15): make the range read as zeros,
+        /// keeping it allocated.
+        const ZERO_RANGE = g::FALLOC_FL_ZERO_RANGE;
+        /// `FALLOC_FL_INSERT_RANGE` (Linux 4.1): insert a hole of the
+        /// range's size, shifting the rest of the file up.
+        const INSERT_RANGE = g::FALLOC_FL_INSERT_RANGE;
+        /// `FALLOC_FL_UNSHARE_RANGE` (Linux 4.5): unshare blocks shared with
+        /// other files (reflinks), so writes cannot fail for space.
+        const UNSHARE_RANGE = g::FALLOC_FL_UNSHARE_RANGE;
+        /// `FALLOC_FL_WRITE_ZEROES` (Linux 6.17): zero the range by writing
+        /// zeros to the device (fast on devices that unmap).
+        const WRITE_ZEROES = g::FALLOC_FL_WRITE_ZEROES;
+    }
+}
+
+impl FallocateFlags {
+    /// `FALLOC_FL_ALLOCATE_RANGE` (0): plain allocation.
+    pub const ALLOCATE_RANGE: Self = Self::from_bits_retain(g::FALLOC_FL_ALLOCATE_RANGE);
+}
+
+/// The `advice` argument of
+/// [`posix_fadvise(2)`](https://man7.org/linux/man-pages/man2/posix_fadvise.2.html):
+/// how a file will be read (page cache behaviour). Values, not bits.
+#[repr(u32)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FileAdvice {
+    /// `POSIX_FADV_NORMAL`: no special treatment.
+    Normal = g::POSIX_FADV_NORMAL,
+    /// `POSIX_FADV_RANDOM`: expect random access (no read-ahead).
+    Random = g::POSIX_FADV_RANDOM,
+    /// `POSIX_FADV_SEQUENTIAL`: expect sequential access (more read-ahead).
+    Sequential = g::POSIX_FADV_SEQUENTIAL,
+    /// `POSIX_FADV_WILLNEED`: start reading the range into the cache.
+    WillNeed = g::POSIX_FADV_WILLNEED,
+    /// `POSIX_FADV_DONTNEED`: drop the range's clean pages from the cache.
+    DontNeed = g::POSIX_FADV_DONTNEED,
+    /// `POSIX_FADV_NOREUSE`: the data will be used once (Linux 6.3 acts on
+    /// it; a no-op before).
+    NoReuse = g::POSIX_FADV_NOREUSE,
+}
+
+bitflags::bitflags! {
+    /// File descriptor flags, for
+    /// [`fcntl_getfd`](crate::sys::fcntl_getfd) and
+    /// [`fcntl_setfd`](crate::sys::fcntl_setfd) (`F_GETFD`/`F_SETFD`).
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub struct FdFlags: u32 {
+        /// `FD_CLOEXEC`: the descriptor is closed by `execve`.
+        const CLOEXEC = g::FD_CLOEXEC;
+    }
+}
+
+bitflags::bitflags! {
+    /// File seals, for
+    /// [`fcntl_add_seals`](crate::sys::fcntl_add_seals) and
+    /// [`fcntl_get_seals`](crate::sys::fcntl_get_seals)
+    /// (`F_ADD_SEALS`/`F_GET_SEALS`, see
+    /// [`memfd_create(2)`](https://man7.org/linux/man-pages/man2/memfd_create.2.html)).
+    /// A seal, once set, stays for the life of the file.
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub struct SealFlags: u32 {
+        /// `F_SEAL_SEAL`: no more seals may be added.
+        const SEAL = g::F_SEAL_SEAL;
+        /// `F_SEAL_SHRINK`: the file may not shrink (`EPERM`).
+        const SHRINK = g::F_SEAL_SHRINK;
+        /// `F_SEAL_GROW`: the file may not grow (`EPERM`).
+        const GROW = g::F_SEAL_GROW;
+        /// `F_SEAL_WRITE`: the contents may not change: `write` and new
+        /// shared writable mappings fail with `EPERM`; adding the seal
+        /// fails with `EBUSY` while a shared writable mapping exists.
+        const WRITE = g::F_SEAL_WRITE;
+        /// `F_SEAL_FUTURE_WRITE` (Linux 5.1): like `WRITE`, but shared
+        /// writable mappings made before the seal keep writing.
+        const FUTURE_WRITE = g::F_SEAL_FUTURE_WRITE;
+        /// `F_SEAL_EXEC` (Linux 6.3): the execute mode bits may not change.
+        const EXEC = g::F_SEAL_EXEC;
+    }
+}
+
+bitflags::bitflags! {
+    /// The `flags` argument of
+    /// [`memfd_create(2)`](https://man7.org/linux/man-pages/man2/memfd_create.2.html).
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub struct MemfdFlags: u32 {
+        /// `MFD_CLOEXEC`: the descriptor is closed by `execve`.
+        const CLOEXEC = g::MFD_CLOEXEC;
+        /// `MFD_ALLOW_SEALING`: seals may be added (without it the file is
+        /// born with `F_SEAL_SEAL`).
+        const ALLOW_SEALING = g::MFD_ALLOW_SEALING;
+        /// `MFD_HUGETLB` (Linux 4.14): back the file with huge pages
+        /// (hugetlbfs); combine with a size from
+        /// [`MemfdFlags::hugetlb_size`]. Cannot be sealed before Linux 4.16.
+        const HUGETLB = g::MFD_HUGETLB;
+        /// `MFD_NOEXEC_SEAL` (Linux 6.3): not executable, sealed so
+        /// (`F_SEAL_EXEC`); implies `ALLOW_SEALING`. Older kernels: `EINVAL`.
+        const NOEXEC_SEAL = g::MFD_NOEXEC_SEAL;
+        /// `MFD_EXEC` (Linux 6.3): executable (the default unless
+        /// `vm.memfd_noexec` says otherwise). Older kernels: `EINVAL`.
+        const EXEC = g::MFD_EXEC;
+    }
+}
+
+impl MemfdFlags {
+    /// `MFD_HUGETLB | (log2 << MFD_HUGE_SHIFT)`: huge pages of `1 << log2`
+    /// bytes (e.g. 21 for 2 MiB, 30 for 1 GiB).
+    ///
+    /// Returns `None` if `log2` does not fit the 6-bit field
+    /// (`MFD_HUGE_MASK`).
+    pub const fn hugetlb_size(log2: u32) -> Option<Self> {
+        if log2 > g::MFD_HUGE_MASK {
+            return None;
+        }
+        Some(Self::from_bits_retain(
+            g::MFD_HUGETLB | (log2 << g::MFD_HUGE_SHIFT),
+        ))
     }
 }

@@ -7,8 +7,9 @@
 //! - [`sys`]: the raw layer, one thin wrapper per system call, named and
 //!   ordered like the C functions (`mmap(addr, len, prot, flags, fd, offset)`).
 //! - [`mmap`]: safe mappings that unmap themselves exactly on drop:
-//!   [`MapOptions`], read-only [`Mmap`] and writable [`MmapMut`] over a
-//!   [`File`] or anonymous memory.
+//!   [`MapOptions`], read-only [`Mmap`], writable [`MmapMut`] and
+//!   raw-pointer [`MmapRaw`] (for memory others change) over a [`File`],
+//!   a sealed memfd or anonymous memory.
 //! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
 //! - [`Bump`], an upward bump arena on anonymous mappings (the
@@ -55,9 +56,12 @@ pub mod sys;
 pub use bump::{AllocError, Bump};
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 pub use file::File;
-pub use flags::{Advice, MapFlags, Mode, MremapFlags, MsyncFlags, OFlags, ProtFlags};
+pub use flags::{
+    Advice, FallocateFlags, FdFlags, FileAdvice, MapFlags, MemfdFlags, MlockFlags, Mode,
+    MremapFlags, MsyncFlags, OFlags, ProtFlags, SealFlags,
+};
 pub use global_bump::GlobalBump;
-pub use mmap::{MapOptions, Mmap, MmapMut};
+pub use mmap::{MapOptions, Mmap, MmapMut, MmapRaw};
 pub use page::page_size;
 pub use sys::Errno;
 

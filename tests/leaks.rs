@@ -13,7 +13,10 @@
 //!   main errors) does not run: `File` constructors and their errors, the
 //!   conversions to and from `std::fs::File`, `into_raw`/`from_raw`,
 //!   `advise`/`lock`/`unlock`, range errors, `remap_file`, huge page and
-//!   overflow errors, empty maps;
+//!   overflow errors, empty maps; memfds and seals, `map_sealed`,
+//!   `map_copy_sealed`, `MmapRaw` (`map_raw*`, `remap_dont_unmap`),
+//!   `remap_with`, `map_exec`, `map_copy_read_only`, `try_clone`,
+//!   `allocate`, `preadv`;
 //! - the allocators: `Bump` (small and large blocks, growth in place and by
 //!   `mremap`, `reset`, `reset_and_release`, its own limit, alignment and
 //!   size errors, an `allocator_api2` `Vec`), and a `GlobalBump` instance
@@ -29,10 +32,11 @@ use std::ffi::c_void;
 use std::ptr;
 
 use common::TmpFile;
-use rawmap::sys::{self, Resource, Whence};
+use rawmap::mmap::RemapOptions;
+use rawmap::sys::{self, IoSliceMut, Resource, Whence};
 use rawmap::{
-    Advice, Bump, Errno, File, GlobalBump, MapFlags, MapOptions, Mmap, MmapMut, Mode, MremapFlags,
-    MsyncFlags, OFlags, ProtFlags,
+    Advice, Bump, Errno, File, GlobalBump, MapFlags, MapOptions, MemfdFlags, Mmap, MmapMut, Mode,
+    MremapFlags, MsyncFlags, OFlags, ProtFlags, SealFlags,
 };
 
 /// Lines of /proc/self/maps and mapped bytes, the brk heap aside.
@@ -297,6 +301,37 @@ fn safe_path(k: usize, fx: &Fixture) -> u64 {
             let r = unsafe { Mmap::from_raw(parts) };
             u64::from(r[2 * page])
         }
+        3 => {
+            // memfd, seals, the sealed and raw maps, in-place and
+            // DONTUNMAP remaps, fcntl and the file space calls, and their
+            // errors.
+            let f = File::memfd(c"leaks", MemfdFlags::ALLOW_SEALING).unwrap();
+            f.write_all_at(b"sealed", 0).unwrap();
+            f.allocate(page as u64).unwrap();
+            let mut b = [0u8; 6];
+            let n = sys::preadv(f.as_fd(), &mut [IoSliceMut::new(&mut b)], 0).unwrap();
+            let dup = f.try_clone().unwrap();
+            assert_eq!(o.map_sealed(&dup).map(drop), Err(Errno::EPERM));
+            let w = o.map_raw(&f).unwrap();
+            // Not while a shared writable mapping exists.
+            assert_eq!(f.add_seals(SealFlags::WRITE), Err(Errno::EBUSY));
+            drop(w);
+            f.add_seals(SealFlags::WRITE | SealFlags::SHRINK).unwrap();
+            assert_eq!(o.map_raw(&f).map(drop), Err(Errno::EPERM));
+            let ro = o.map_sealed(&f).unwrap();
+            let mut cp = o.map_copy_sealed(&dup).unwrap();
+            cp[0] = b'S';
+            let r = o.map_raw_read_only(&f).unwrap();
+            // SAFETY (block): a memfd only this test has.
+            let (x, c) = unsafe { (o.map_exec(&f).unwrap(), o.map_copy_read_only(&f).unwrap()) };
+            let mut a = o.len(2 * page).map_raw_anon().unwrap();
+            let old = a.remap_dont_unmap().unwrap();
+            a.remap_with(page, RemapOptions::new()).unwrap();
+            let mut e = MmapMut::map_anon(0).unwrap();
+            assert_eq!(e.remap_with(page, RemapOptions::new()), Err(Errno::ENOMEM));
+            let sum = u64::from(ro[0] ^ x[1] ^ c[2] ^ cp[0]) + r.len() as u64 + old.len() as u64;
+            n as u64 + sum
+        }
         _ => {
             let f = File::open_rw(fx.data.c()).unwrap();
             // SAFETY (block): the file is 3 pages long and only this test
@@ -314,7 +349,7 @@ fn safe_path(k: usize, fx: &Fixture) -> u64 {
         }
     }
 }
-const SAFE_PATHS: usize = 4;
+const SAFE_PATHS: usize = 5;
 
 /// Allocator path `k`; `g` lives for the whole test.
 fn alloc_path(k: usize, g: &GlobalBump) -> u64 {

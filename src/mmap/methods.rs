@@ -46,8 +46,9 @@ macro_rules! shared_methods {
             self.inner.len() == 0
         }
 
-        /// The first byte of the slice (dangling, but aligned and non-null,
-        /// when empty).
+        /// The first byte of the slice (when empty: page aligned, non-null
+        /// and never a mapping, see
+        /// [the empty pointer](crate::mmap::RawParts#the-empty-pointer)).
         #[inline]
         pub fn as_ptr(&self) -> *const u8 {
             self.inner.ptr().cast_const()
@@ -146,6 +147,20 @@ macro_rules! shared_methods {
             self.inner.lock(true)
         }
 
+        /// Locks the slice's pages in RAM as they are first touched, instead
+        /// of faulting them all in now:
+        /// [`mlock2(2)`](https://man7.org/linux/man-pages/man2/mlock2.2.html)
+        /// with `MLOCK_ONFAULT` (Linux 4.4). They stay locked until
+        /// [`unlock`](Self::unlock) or the drop.
+        ///
+        /// # Errors
+        ///
+        /// As [`lock`](Self::lock); `ENOSYS` under an emulator without
+        /// `mlock2`. An empty map: `Ok` without a system call.
+        pub fn lock_on_fault(&self) -> Result<(), $crate::Errno> {
+            self.inner.lock_with($crate::MlockFlags::ONFAULT)
+        }
+
         /// Unlocks the slice's pages:
         /// [`munlock(2)`](https://man7.org/linux/man-pages/man2/munlock.2.html).
         ///
@@ -176,8 +191,25 @@ macro_rules! shared_methods {
         /// kernel's answer otherwise: `ENOMEM` (no room), `EINVAL` for
         /// huge page maps it cannot resize. On error the map is unchanged.
         pub fn remap(&mut self, new_len: usize) -> Result<(), $crate::Errno> {
+            self.remap_with(new_len, $crate::mmap::RemapOptions::new().may_move(true))
+        }
+
+        /// [`remap`](Self::remap) with options: in place only (the
+        /// default [`RemapOptions::new()`](crate::mmap::RemapOptions::new),
+        /// no `MREMAP_MAYMOVE`: `as_ptr` never changes) or may move.
+        ///
+        /// # Errors
+        ///
+        /// As [`remap`](Self::remap); in place only, growing fails with
+        /// `ENOMEM` when the pages after the map are in use, or the map is
+        /// empty (nothing to grow in place). On error the map is unchanged.
+        pub fn remap_with(
+            &mut self,
+            new_len: usize,
+            options: $crate::mmap::RemapOptions,
+        ) -> Result<(), $crate::Errno> {
             // SAFETY: file maps may not grow here (`file_growth` false).
-            unsafe { self.inner.remap(new_len, false) }
+            unsafe { self.inner.remap(new_len, false, options) }
         }
 
         /// [`remap`](Self::remap) that may also grow a file map (the new
@@ -197,7 +229,29 @@ macro_rules! shared_methods {
         /// [why mapping a file is unsafe](crate::Mmap#why-mapping-a-file-is-unsafe)).
         pub unsafe fn remap_file(&mut self, new_len: usize) -> Result<(), $crate::Errno> {
             // SAFETY: the caller guarantees the file covers the new range.
-            unsafe { self.inner.remap(new_len, true) }
+            unsafe {
+                self.remap_file_with(new_len, $crate::mmap::RemapOptions::new().may_move(true))
+            }
+        }
+
+        /// [`remap_file`](Self::remap_file) with options (see
+        /// [`remap_with`](Self::remap_with)).
+        ///
+        /// # Errors
+        ///
+        /// As [`remap_file`](Self::remap_file) and
+        /// [`remap_with`](Self::remap_with).
+        ///
+        /// # Safety
+        ///
+        /// As [`remap_file`](Self::remap_file).
+        pub unsafe fn remap_file_with(
+            &mut self,
+            new_len: usize,
+            options: $crate::mmap::RemapOptions,
+        ) -> Result<(), $crate::Errno> {
+            // SAFETY: the caller guarantees the file covers the new range.
+            unsafe { self.inner.remap(new_len, true, options) }
         }
 
         /// Gives up ownership of the mapping without unmapping it. Turn it

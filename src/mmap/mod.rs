@@ -6,6 +6,9 @@
 //! - [`Mmap`]: read-only, derefs to `&[u8]`.
 //! - [`MmapMut`]: writable, derefs to `&mut [u8]`: a shared or private
 //!   (copy-on-write) file map, or private or shared anonymous memory.
+//! - [`MmapRaw`]: a raw pointer only, for memory others change under us
+//!   (shared memory between processes, atomics, ring buffers).
+//! - [`RemapOptions`]: resize in place only, or allow a move.
 //! - [`RawParts`]: what [`Mmap::into_raw`] gives up and
 //!   [`Mmap::from_raw`] takes back.
 //!
@@ -38,12 +41,18 @@
 
 mod huge;
 mod methods;
+mod mmap_raw;
 mod options;
 mod raw;
 mod read_only;
+mod remap;
+#[cfg(feature = "stable_deref_trait")]
+mod stable_deref;
 mod writable;
 
+pub use mmap_raw::MmapRaw;
 pub use options::MapOptions;
 pub use raw::RawParts;
 pub use read_only::Mmap;
+pub use remap::RemapOptions;
 pub use writable::MmapMut;

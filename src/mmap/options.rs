@@ -1,11 +1,11 @@
 //! [`MapOptions`]: the builder every mapping is made with.
 
 use crate::fd::AsFd;
-use crate::flags::{MapFlags, ProtFlags};
+use crate::flags::{MapFlags, ProtFlags, SealFlags};
 use crate::sys::Errno;
 
 use super::raw::RawMap;
-use super::{Mmap, MmapMut};
+use super::{Mmap, MmapMut, MmapRaw};
 
 /// How to make a mapping: offset, length and flags, then one of the `map*`
 /// methods.
@@ -17,6 +17,13 @@ use super::{Mmap, MmapMut};
 /// | [`map_copy`](Self::map_copy) | [`MmapMut`] | a private copy (`MAP_PRIVATE`) | a file open for reading |
 /// | [`map_anon`](Self::map_anon) | [`MmapMut`], zeroed | this process only | nothing |
 /// | [`map_anon_shared`](Self::map_anon_shared) | [`MmapMut`], zeroed | this process and `fork`ed children | nothing |
+/// | [`map_copy_read_only`](Self::map_copy_read_only) | [`Mmap`], `&[u8]` | — (read-only, `MAP_PRIVATE`) | a file open for reading |
+/// | [`map_exec`](Self::map_exec) | [`Mmap`], `PROT_READ \| PROT_EXEC` | — | a file open for reading |
+/// | [`map_sealed`](Self::map_sealed) (safe) | [`Mmap`] | — | a memfd sealed against writes and shrinking |
+/// | [`map_copy_sealed`](Self::map_copy_sealed) (safe) | [`MmapMut`] | a private copy | a memfd sealed so |
+/// | [`map_raw`](Self::map_raw) (safe) | [`MmapRaw`], `*mut u8` | the file | a file open read-write |
+/// | [`map_raw_read_only`](Self::map_raw_read_only) (safe) | [`MmapRaw`], `*const u8` | — | a file open for reading |
+/// | [`map_raw_anon`](Self::map_raw_anon), [`map_raw_anon_shared`](Self::map_raw_anon_shared) | [`MmapRaw`], zeroed | this process (and children, shared) | nothing |
 ///
 /// The file-backed methods are `unsafe`: see
 /// [why mapping a file is unsafe](Mmap#why-mapping-a-file-is-unsafe).
@@ -230,6 +237,154 @@ impl MapOptions {
         .map(MmapMut::from_inner)
     }
 
+    /// Maps a private, read-only view of a file (`PROT_READ`,
+    /// `MAP_PRIVATE`), in one call (memmap2's `map_copy_read_only`).
+    /// [`Mmap::make_mut`] later gives a private copy-on-write map, whose
+    /// writes never reach the file.
+    ///
+    /// # Errors
+    ///
+    /// As [`map`](Self::map).
+    ///
+    /// # Safety
+    ///
+    /// As [`map`](Self::map): pages not written by this map still show the
+    /// file, so changes by others appear in them.
+    pub unsafe fn map_copy_read_only<F: AsFd>(&self, file: F) -> Result<Mmap, Errno> {
+        RawMap::map(self, ProtFlags::READ, MapFlags::PRIVATE, Some(file.as_fd()))
+            .map(Mmap::from_inner)
+    }
+
+    /// Maps a file readable and executable (`PROT_READ | PROT_EXEC`,
+    /// `MAP_SHARED`), in one call rather than a map and an `mprotect`: the
+    /// pages are never writable.
+    ///
+    /// # Errors
+    ///
+    /// As [`map`](Self::map); `EPERM` for a file on a `noexec` mount (or a
+    /// memfd sealed non-executable).
+    ///
+    /// # Safety
+    ///
+    /// As [`map`](Self::map). Running the bytes as code is the caller's
+    /// own, further, unsafe step.
+    pub unsafe fn map_exec<F: AsFd>(&self, file: F) -> Result<Mmap, Errno> {
+        RawMap::map(
+            self,
+            ProtFlags::READ | ProtFlags::EXEC,
+            MapFlags::SHARED,
+            Some(file.as_fd()),
+        )
+        .map(Mmap::from_inner)
+    }
+
+    /// Maps a file for reading and writing, shared with the file, as a raw
+    /// pointer (`PROT_READ | PROT_WRITE`, `MAP_SHARED`): see [`MmapRaw`].
+    /// Safe, because no reference into the memory is made.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_mut`](Self::map_mut); `EPERM` for a memfd sealed with
+    /// `F_SEAL_WRITE` or `F_SEAL_FUTURE_WRITE`.
+    pub fn map_raw<F: AsFd>(&self, file: F) -> Result<MmapRaw, Errno> {
+        RawMap::map(
+            self,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::SHARED,
+            Some(file.as_fd()),
+        )
+        .map(MmapRaw::from_inner)
+    }
+
+    /// Maps a file read-only, shared, as a raw pointer (`PROT_READ`,
+    /// `MAP_SHARED`): see [`MmapRaw`]. A file open for reading is enough.
+    ///
+    /// # Errors
+    ///
+    /// As [`map`](Self::map).
+    pub fn map_raw_read_only<F: AsFd>(&self, file: F) -> Result<MmapRaw, Errno> {
+        RawMap::map(self, ProtFlags::READ, MapFlags::SHARED, Some(file.as_fd()))
+            .map(MmapRaw::from_inner)
+    }
+
+    /// Maps shared anonymous memory, zero-filled, as a raw pointer
+    /// (`MAP_SHARED | MAP_ANONYMOUS`): memory a `fork`ed child writes
+    /// while we read it. See [`MmapRaw`].
+    ///
+    /// # Errors
+    ///
+    /// As [`map_anon`](Self::map_anon).
+    pub fn map_raw_anon_shared(&self) -> Result<MmapRaw, Errno> {
+        RawMap::map(
+            self,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::SHARED,
+            None,
+        )
+        .map(MmapRaw::from_inner)
+    }
+
+    /// Maps private anonymous memory, zero-filled, as a raw pointer
+    /// (`MAP_PRIVATE | MAP_ANONYMOUS`): memory other threads change, or
+    /// for [`MmapRaw::remap_dont_unmap`].
+    ///
+    /// # Errors
+    ///
+    /// As [`map_anon`](Self::map_anon).
+    pub fn map_raw_anon(&self) -> Result<MmapRaw, Errno> {
+        RawMap::map(
+            self,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::PRIVATE,
+            None,
+        )
+        .map(MmapRaw::from_inner)
+    }
+
+    /// Maps a file read-only (`PROT_READ`, `MAP_SHARED`), **safely**: the
+    /// file must be sealed (see [`File::add_seals`](crate::File::add_seals))
+    /// with `F_SEAL_WRITE` and `F_SEAL_SHRINK`, which the kernel enforces
+    /// on everyone for the life of the file: nobody can change its contents
+    /// (no `write`, no shared writable mapping; adding the seal failed
+    /// while one existed) nor make it shorter, so the two reasons
+    /// [mapping a file is unsafe](Mmap#why-mapping-a-file-is-unsafe) are
+    /// gone. The seals are checked with `F_GET_SEALS` first.
+    ///
+    /// This is how a process hands data to another one that need not trust
+    /// it: write a memfd, seal it, pass the descriptor (`fork`, `SCM_RIGHTS`).
+    ///
+    /// # Errors
+    ///
+    /// `EPERM` when the file lacks either seal; `EINVAL` for a file that
+    /// cannot be sealed (not a memfd or shmem file); then as
+    /// [`map`](Self::map).
+    pub fn map_sealed<F: AsFd>(&self, file: F) -> Result<Mmap, Errno> {
+        let fd = file.as_fd();
+        check_sealed(fd)?;
+        RawMap::map(self, ProtFlags::READ, MapFlags::SHARED, Some(fd)).map(Mmap::from_inner)
+    }
+
+    /// Maps a private copy-on-write view of a sealed file
+    /// (`PROT_READ | PROT_WRITE`, `MAP_PRIVATE`), **safely**: with
+    /// `F_SEAL_WRITE` and `F_SEAL_SHRINK` set (see
+    /// [`map_sealed`](Self::map_sealed)) the pages not yet written can no
+    /// longer change under the `&mut [u8]`, and the writes stay here.
+    ///
+    /// # Errors
+    ///
+    /// As [`map_sealed`](Self::map_sealed).
+    pub fn map_copy_sealed<F: AsFd>(&self, file: F) -> Result<MmapMut, Errno> {
+        let fd = file.as_fd();
+        check_sealed(fd)?;
+        RawMap::map(
+            self,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::PRIVATE,
+            Some(fd),
+        )
+        .map(MmapMut::from_inner)
+    }
+
     /// Maps private anonymous memory, zero-filled
     /// (`MAP_PRIVATE | MAP_ANONYMOUS`). A `fork`ed child gets a
     /// copy-on-write copy: neither sees the other's writes.
@@ -268,5 +423,15 @@ impl MapOptions {
             None,
         )
         .map(MmapMut::from_inner)
+    }
+}
+
+/// `Ok` when `fd`'s file is sealed against writes and shrinking.
+fn check_sealed(fd: crate::fd::BorrowedFd<'_>) -> Result<(), Errno> {
+    let needed = SealFlags::WRITE | SealFlags::SHRINK;
+    if crate::sys::fcntl_get_seals(fd)?.contains(needed) {
+        Ok(())
+    } else {
+        Err(Errno::EPERM)
     }
 }

@@ -10,12 +10,12 @@ use core::ptr::{self, NonNull};
 use linux_raw_sys::general::{S_IFMT, S_IFREG};
 
 use crate::fd::BorrowedFd;
-use crate::flags::{Advice, MapFlags, MremapFlags, MsyncFlags, ProtFlags};
+use crate::flags::{Advice, MapFlags, MlockFlags, MremapFlags, MsyncFlags, ProtFlags};
 use crate::page_size;
 use crate::sys::{self, Errno};
 
-use super::MapOptions;
 use super::huge::default_huge_page_size;
+use super::{MapOptions, RemapOptions};
 
 /// The parts of a mapping, from `into_raw`, for `from_raw`: see
 /// [`Mmap::into_raw`](super::Mmap::into_raw) and
@@ -27,8 +27,19 @@ use super::huge::default_huge_page_size;
 ///  |     offset part    |                          |                       |
 /// ```
 ///
-/// An empty mapping has `mapped_len == 0`, `len == 0` and dangling
-/// pointers: nothing is mapped and nothing is unmapped.
+/// An empty mapping has `mapped_len == 0`, `len == 0`, a null `base` and
+/// the [empty pointer](RawParts#the-empty-pointer) as `ptr`: nothing is
+/// mapped and nothing is unmapped.
+///
+/// # The empty pointer
+///
+/// An empty map's slice starts at the start of the **last page of the
+/// address space** (`usize::MAX` rounded down to the page size), never at
+/// `NonNull::dangling()` (address 1): it is page aligned, so aligned casts
+/// of the empty slice (bytemuck's `try_cast_slice`, zerocopy) work for any
+/// type, and it is never a real mapping's address (on every 64-bit Linux
+/// architecture the top half of the address space belongs to the kernel),
+/// so it cannot be mistaken for one. memmap2 had the same bug.
 ///
 /// ```
 /// use rawmap::{MapFlags, MmapMut};
@@ -66,7 +77,8 @@ pub struct RawParts {
 
 /// One mapping, owned. Invariants:
 ///
-/// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` dangling.
+/// - `mapped_len == 0`: nothing is mapped, `len == 0`, `ptr` is
+///   [`empty_ptr`] (page aligned, never a mapping).
 /// - otherwise `base..base+mapped_len` is a mapping this value owns
 ///   (`base` page aligned, huge page aligned for huge page maps;
 ///   `mapped_len` a multiple of `granule`) and
@@ -121,11 +133,22 @@ fn mapped_len_for(offset_in_granule: usize, len: usize, granule: usize) -> Resul
         .ok_or(Errno::ENOMEM)
 }
 
+/// The slice pointer of an empty map: the last page of the address space
+/// (see [the empty pointer](RawParts#the-empty-pointer)). Page aligned and
+/// never mapped: user space ends far below it on x86_64, aarch64 and
+/// riscv64.
+#[inline]
+pub(crate) fn empty_ptr() -> NonNull<u8> {
+    let addr = usize::MAX & !(page_size() - 1);
+    // SAFETY: the address is not 0 (page_size() is at most 2^63).
+    unsafe { NonNull::new_unchecked(ptr::without_provenance_mut(addr)) }
+}
+
 impl RawMap {
     /// An empty mapping: nothing mapped.
-    pub(crate) const fn empty(prot: ProtFlags, flags: MapFlags) -> Self {
+    pub(crate) fn empty(prot: ProtFlags, flags: MapFlags) -> Self {
         Self {
-            ptr: NonNull::dangling(),
+            ptr: empty_ptr(),
             len: 0,
             base: ptr::null_mut(),
             mapped_len: 0,
@@ -319,6 +342,14 @@ impl RawMap {
         }
     }
 
+    /// `mlock2` of the whole slice.
+    pub(crate) fn lock_with(&self, flags: MlockFlags) -> Result<(), Errno> {
+        if self.len == 0 {
+            return Ok(());
+        }
+        sys::mlock2(self.ptr().cast_const().cast(), self.len, flags)
+    }
+
     /// `mprotect` of the whole mapping.
     ///
     /// # Safety
@@ -346,7 +377,12 @@ impl RawMap {
     ///
     /// With `file_growth`, the caller guarantees the file covers the grown
     /// range (see `remap_file`).
-    pub(crate) unsafe fn remap(&mut self, new_len: usize, file_growth: bool) -> Result<(), Errno> {
+    pub(crate) unsafe fn remap(
+        &mut self,
+        new_len: usize,
+        file_growth: bool,
+        opts: RemapOptions,
+    ) -> Result<(), Errno> {
         if new_len == self.len {
             return Ok(());
         }
@@ -375,17 +411,27 @@ impl RawMap {
             if !anonymous {
                 return Err(Errno::EINVAL);
             }
+            if !opts.may_move {
+                // Nothing is mapped, so nothing can grow in place.
+                return Err(Errno::ENOMEM);
+            }
             // SAFETY: a fresh anonymous mapping, no fixed address.
             unsafe { sys::mmap(ptr::null_mut(), new_mapped, self.prot, self.flags, None, 0) }?
         } else if new_mapped != self.mapped_len {
+            let flags = if opts.may_move {
+                MremapFlags::MAYMOVE
+            } else {
+                MremapFlags::empty()
+            };
             // SAFETY: our own whole mapping; `&mut self` means no reference
-            // into it is alive, so it may move. Contents are kept.
+            // into it is alive, so it may move (without MAYMOVE the kernel
+            // keeps the address or fails). Contents are kept.
             unsafe {
                 sys::mremap(
                     self.base,
                     self.mapped_len,
                     new_mapped,
-                    MremapFlags::MAYMOVE,
+                    flags,
                     ptr::null_mut(),
                 )
             }?
@@ -402,6 +448,59 @@ impl RawMap {
         Ok(())
     }
 
+    /// Moves the mapping's pages to a new address, leaving the old range
+    /// mapped (and empty): `mremap(.., MREMAP_MAYMOVE | MREMAP_DONTUNMAP)`.
+    /// Returns the old range, owned; `self` is the new one.
+    ///
+    /// When the old range is gone afterwards (qemu-user 7.2 unmaps it,
+    /// unlike the kernel), the returned map is empty.
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` for an empty map (without a system call), a huge page map,
+    /// a kernel before 5.7, or before 5.13 anything but private anonymous
+    /// memory; `ENOMEM` when no room is left. On error nothing changes.
+    pub(crate) fn remap_dont_unmap(&mut self) -> Result<Self, Errno> {
+        if self.mapped_len == 0 {
+            return Err(Errno::EINVAL);
+        }
+        let old = self.base;
+        // SAFETY: our own whole mapping. The pages move to a new range the
+        // kernel picks; the old range stays mapped, now empty. The callers
+        // hand out raw pointers only, so no Rust reference is invalidated.
+        let new = unsafe {
+            sys::mremap(
+                old,
+                self.mapped_len,
+                self.mapped_len,
+                MremapFlags::MAYMOVE | MremapFlags::DONTUNMAP,
+                ptr::null_mut(),
+            )
+        }?;
+        let in_granule = self.ptr() as usize - old as usize;
+        let mut prev = Self {
+            ptr: self.ptr,
+            len: self.len,
+            base: old,
+            mapped_len: self.mapped_len,
+            granule: self.granule,
+            prot: self.prot,
+            flags: self.flags,
+        };
+        self.base = new;
+        // SAFETY: mremap never returns null, and in_granule < mapped_len.
+        self.ptr = unsafe { NonNull::new_unchecked(new.cast::<u8>().add(in_granule)) };
+        // Is the old range still there? mincore fails with ENOMEM over a
+        // range that is not mapped.
+        let mut probe = [0u8; 1];
+        if sys::mincore(old, 1, &mut probe) == Err(Errno::ENOMEM) {
+            // Not ours any more: forget it without unmapping.
+            prev.mapped_len = 0;
+            prev.unmap();
+        }
+        Ok(prev)
+    }
+
     /// Unmaps everything and becomes empty.
     fn unmap(&mut self) {
         if self.mapped_len != 0 {
@@ -411,7 +510,7 @@ impl RawMap {
             debug_assert!(r.is_ok(), "munmap of an owned mapping failed: {r:?}");
         }
         // Field by field: assigning `*self` would drop (and unmap) again.
-        self.ptr = NonNull::dangling();
+        self.ptr = empty_ptr();
         self.len = 0;
         self.base = ptr::null_mut();
         self.mapped_len = 0;

@@ -143,7 +143,7 @@ impl Deref for Mmap {
     #[inline]
     fn deref(&self) -> &[u8] {
         // SAFETY: `ptr..ptr+len` is mapped readable (or empty with a
-        // dangling, aligned, non-null pointer) and lives as long as `self`;
+        // page-aligned, non-null pointer, see `empty_ptr`) and lives as long as `self`;
         // nothing writes it through this map (the file contract covers
         // others).
         unsafe { core::slice::from_raw_parts(self.inner.ptr(), self.inner.len()) }

@@ -96,8 +96,9 @@ impl MmapMut {
 
     shared_methods!(ProtFlags::READ | ProtFlags::WRITE);
 
-    /// The first byte of the slice, for writing (dangling, but aligned and
-    /// non-null, when empty).
+    /// The first byte of the slice, for writing (when empty: page aligned,
+    /// non-null and never a mapping, see
+    /// [the empty pointer](crate::mmap::RawParts#the-empty-pointer)).
     #[inline]
     pub fn as_mut_ptr(&mut self) -> *mut u8 {
         self.inner.ptr()
@@ -182,7 +183,7 @@ impl Deref for MmapMut {
     #[inline]
     fn deref(&self) -> &[u8] {
         // SAFETY: `ptr..ptr+len` is mapped readable (or empty with a
-        // dangling, aligned, non-null pointer) and lives as long as `self`.
+        // page-aligned, non-null pointer, see `empty_ptr`) and lives as long as `self`.
         unsafe { core::slice::from_raw_parts(self.inner.ptr(), self.inner.len()) }
     }
 }

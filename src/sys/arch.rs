@@ -8,6 +8,15 @@
 //! | call   | x86_64   | aarch64, riscv64 (asm-generic table)   |
 //! |--------|----------|----------------------------------------|
 //! | `open` | `open`   | none: `openat(AT_FDCWD, ..)`           |
+//! | `posix_fadvise` | `fadvise64` | `fadvise64` (`fadvise64_64` on 32-bit) |
+//!
+//! 64-bit values (file offsets and lengths of `pread`, `pwrite`,
+//! `preadv`, `pwritev`, `fallocate`, `posix_fadvise`, `ftruncate`) take one
+//! register on every supported architecture; they are marshalled only by
+//! [`u64_arg`] and [`u64_lo_hi`] below, so that a 32-bit port, where they
+//! take a register pair (in an order, and with an alignment padding
+//! register, that differ per call and arch), changes these two helpers
+//! and their callers' argument lists, and nothing else.
 
 use syscalls::{Sysno, raw};
 
@@ -50,4 +59,19 @@ pub(super) unsafe fn open(path: *const u8, flags: u32, mode: u32) -> usize {
             mode as usize,
         )
     }
+}
+
+/// A 64-bit offset or length as one system-call argument (one register on
+/// the 64-bit architectures; see the module docs for 32-bit ports).
+#[inline(always)]
+pub(super) const fn u64_arg(v: u64) -> usize {
+    v as usize
+}
+
+/// A 64-bit offset as the `pos_l, pos_h` pair of `preadv`/`pwritev`
+/// (which take it split on every architecture; a 64-bit kernel ignores
+/// `pos_h` and uses the whole `pos_l`).
+#[inline(always)]
+pub(super) const fn u64_lo_hi(v: u64) -> (usize, usize) {
+    (v as usize, (v >> 32) as usize)
 }

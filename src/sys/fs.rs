@@ -6,6 +6,7 @@ use syscalls::{Sysno, raw};
 
 use super::arch;
 use super::errno::{Errno, ret_c_int, ret_unit, ret_usize};
+use super::iovec::{IoSlice, IoSliceMut};
 use crate::fd::{AsFd, OwnedFd, RawFd};
 use crate::flags::{Mode, OFlags};
 use crate::path::Arg;
@@ -112,7 +113,7 @@ pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<(), Errno> {
         raw::syscall2(
             Sysno::ftruncate as usize,
             fd.as_fd().as_raw_fd() as isize as usize,
-            len as usize,
+            arch::u64_arg(len),
         )
     })
 }
@@ -131,7 +132,7 @@ pub fn truncate(path: impl Arg, len: u64) -> Result<(), Errno> {
             raw::syscall2(
                 Sysno::truncate as usize,
                 path.as_ptr() as usize,
-                len as usize,
+                arch::u64_arg(len),
             )
         })
     })
@@ -196,7 +197,89 @@ pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize, Errno>
             fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
-            offset as usize,
+            arch::u64_arg(offset),
+        )
+    })
+}
+
+/// Writes `buf` at an offset, leaving the file position alone:
+/// [`pwrite(2)`](https://man7.org/linux/man-pages/man2/pwrite.2.html).
+///
+/// Returns the number of bytes written, which may be fewer than asked.
+/// (On Linux, a descriptor opened with `O_APPEND` appends anyway.)
+///
+/// # Errors
+///
+/// As [`write()`], plus `ESPIPE` for pipes and `EINVAL` for an offset above
+/// `i64::MAX`.
+#[inline]
+pub fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: u64) -> Result<usize, Errno> {
+    // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`.
+    ret_usize(unsafe {
+        raw::syscall4(
+            Sysno::pwrite64 as usize,
+            fd.as_raw_fd() as isize as usize,
+            buf.as_ptr() as usize,
+            buf.len(),
+            arch::u64_arg(offset),
+        )
+    })
+}
+
+/// Reads at an offset into several buffers, in order, leaving the file
+/// position alone:
+/// [`preadv(2)`](https://man7.org/linux/man-pages/man2/preadv.2.html).
+///
+/// Returns the total number of bytes read.
+///
+/// # Errors
+///
+/// As [`pread`], plus `EINVAL` for more than `IOV_MAX` (1024) buffers or
+/// a total length over `isize::MAX`.
+#[inline]
+pub fn preadv(
+    fd: BorrowedFd<'_>,
+    bufs: &mut [IoSliceMut<'_>],
+    offset: u64,
+) -> Result<usize, Errno> {
+    let (lo, hi) = arch::u64_lo_hi(offset);
+    // SAFETY: `IoSliceMut` is a `struct iovec` over a live `&mut [u8]`; the
+    // kernel writes at most each buffer's length into it.
+    ret_usize(unsafe {
+        raw::syscall5(
+            Sysno::preadv as usize,
+            fd.as_raw_fd() as isize as usize,
+            bufs.as_mut_ptr() as usize,
+            bufs.len(),
+            lo,
+            hi,
+        )
+    })
+}
+
+/// Writes several buffers, in order, at an offset, leaving the file
+/// position alone:
+/// [`pwritev(2)`](https://man7.org/linux/man-pages/man2/pwritev.2.html).
+///
+/// Returns the total number of bytes written.
+///
+/// # Errors
+///
+/// As [`pwrite`], plus `EINVAL` for more than `IOV_MAX` (1024) buffers or
+/// a total length over `isize::MAX`.
+#[inline]
+pub fn pwritev(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>], offset: u64) -> Result<usize, Errno> {
+    let (lo, hi) = arch::u64_lo_hi(offset);
+    // SAFETY: `IoSlice` is a `struct iovec` over a live `&[u8]`; the kernel
+    // only reads the buffers.
+    ret_usize(unsafe {
+        raw::syscall5(
+            Sysno::pwritev as usize,
+            fd.as_raw_fd() as isize as usize,
+            bufs.as_ptr() as usize,
+            bufs.len(),
+            lo,
+            hi,
         )
     })
 }
@@ -233,6 +316,13 @@ pub enum Whence {
     Cur = linux_raw_sys::general::SEEK_CUR,
     /// `SEEK_END`: from the end of the file.
     End = linux_raw_sys::general::SEEK_END,
+    /// `SEEK_DATA` (Linux 3.1): to the first byte of data at or after the
+    /// offset (`ENXIO` when there is none before the end of the file).
+    Data = linux_raw_sys::general::SEEK_DATA,
+    /// `SEEK_HOLE` (Linux 3.1): to the first hole at or after the offset
+    /// (the end of the file counts as one; `ENXIO` past the end). A file
+    /// system without hole tracking reports only that one.
+    Hole = linux_raw_sys::general::SEEK_HOLE,
 }
 
 /// Moves a descriptor's file position:
@@ -243,7 +333,10 @@ pub enum Whence {
 ///
 /// # Errors
 ///
-/// `EINVAL` for a resulting negative position, `ESPIPE` for pipes, `EBADF`.
+/// `EINVAL` for a resulting negative position (or a file system without
+/// `SEEK_DATA`/`SEEK_HOLE`), `ENXIO` for `Data`/`Hole` at or past the end
+/// of the file (and `Data` in a trailing hole), `ESPIPE` for pipes,
+/// `EBADF`.
 #[inline]
 pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64, Errno> {
     // SAFETY: no pointer is passed.
@@ -274,6 +367,19 @@ pub fn fsync(fd: impl AsFd) -> Result<(), Errno> {
             fd.as_fd().as_raw_fd() as isize as usize,
         )
     })
+}
+
+/// Flushes a file's data, and only the metadata needed to read it back
+/// (the size, not the times), to the device:
+/// [`fdatasync(2)`](https://man7.org/linux/man-pages/man2/fdatasync.2.html).
+///
+/// # Errors
+///
+/// As [`fsync`].
+#[inline]
+pub fn fdatasync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
+    // SAFETY: no pointer is passed.
+    ret_unit(unsafe { raw::syscall1(Sysno::fdatasync as usize, fd.as_raw_fd() as isize as usize) })
 }
 
 /// Removes a name from the file system:

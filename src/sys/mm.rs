@@ -7,7 +7,7 @@ use syscalls::{Sysno, raw};
 
 use super::errno::{Errno, ret_unit, ret_usize};
 use crate::fd::BorrowedFd;
-use crate::flags::{Advice, MapFlags, MremapFlags, MsyncFlags, ProtFlags};
+use crate::flags::{Advice, MapFlags, MlockFlags, MremapFlags, MsyncFlags, ProtFlags};
 
 /// Maps files or devices into memory:
 /// [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html).
@@ -212,6 +212,29 @@ pub unsafe fn mremap(
 pub fn mlock(addr: *const c_void, len: usize) -> Result<(), Errno> {
     // SAFETY: mlock only pins pages; it cannot invalidate any memory.
     ret_unit(unsafe { raw::syscall2(Sysno::mlock as usize, addr as usize, len) })
+}
+
+/// Locks a range into RAM, with flags:
+/// [`mlock2(2)`](https://man7.org/linux/man-pages/man2/mlock2.2.html)
+/// (Linux 4.4).
+///
+/// With [`MlockFlags::ONFAULT`] pages are locked as they are first
+/// touched instead of being faulted in now. Empty flags: as [`mlock`].
+///
+/// # Errors
+///
+/// As [`mlock`], plus `EINVAL` for unknown flags.
+#[inline]
+pub fn mlock2(addr: *const c_void, len: usize, flags: MlockFlags) -> Result<(), Errno> {
+    // SAFETY: mlock2 only pins pages; it cannot invalidate any memory.
+    ret_unit(unsafe {
+        raw::syscall3(
+            Sysno::mlock2 as usize,
+            addr as usize,
+            len,
+            flags.bits() as usize,
+        )
+    })
 }
 
 /// Unlocks a range:

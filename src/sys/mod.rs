@@ -32,17 +32,28 @@
 
 mod arch;
 mod errno;
+mod fallocate;
+mod fcntl;
 mod fs;
+mod iovec;
+mod memfd;
 mod mm;
 mod process;
 
 pub use errno::Errno;
+pub use fallocate::{fallocate, posix_fadvise};
+pub use fcntl::{
+    fcntl_add_seals, fcntl_dupfd_cloexec, fcntl_get_seals, fcntl_getfd, fcntl_getfl, fcntl_setfd,
+    fcntl_setfl,
+};
 pub(crate) use fs::close_raw;
 pub use fs::{
-    Stat, Whence, close, fstat, fsync, ftruncate, lseek, open, openat, pread, read, truncate,
-    unlink, write,
+    Stat, Whence, close, fdatasync, fstat, fsync, ftruncate, lseek, open, openat, pread, preadv,
+    pwrite, pwritev, read, truncate, unlink, write,
 };
-pub use mm::{madvise, mincore, mlock, mmap, mprotect, mremap, msync, munlock, munmap};
+pub use iovec::{IoSlice, IoSliceMut};
+pub use memfd::memfd_create;
+pub use mm::{madvise, mincore, mlock, mlock2, mmap, mprotect, mremap, msync, munlock, munmap};
 pub use process::{
     Pid, Resource, Rlimit, WaitStatus, exit_group, fork, getpid, kill, prlimit64, wait4,
 };
