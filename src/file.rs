@@ -6,9 +6,10 @@
 //! `c"/tmp/data"` as it is, `"/tmp/data"` (or with std a `&Path`) through a
 //! NUL-terminated copy on the stack; no allocation is ever made.
 
+use core::ffi::CStr;
 use core::fmt;
 
-use crate::fd::{AsFd, BorrowedFd, OwnedFd};
+use crate::fd::{BorrowedFd, OwnedFd};
 use crate::flags::{FallocateFlags, FileAdvice, MemfdFlags, Mode, OFlags, SealFlags};
 use crate::path::Arg;
 use crate::sys::{self, Errno};

@@ -5,7 +5,7 @@ use syscalls::{Sysno, raw};
 
 use super::arch;
 use super::errno::{Errno, ret_unit};
-use crate::fd::BorrowedFd;
+use crate::fd::AsFd;
 use crate::flags::{FallocateFlags, FileAdvice};
 
 /// Allocates, frees or zeroes the blocks of a file range:
@@ -28,17 +28,12 @@ use crate::flags::{FallocateFlags, FileAdvice};
 /// (`F_SEAL_GROW` past its end, `F_SEAL_WRITE` for holes) or an immutable
 /// file.
 #[inline]
-pub fn fallocate(
-    fd: BorrowedFd<'_>,
-    mode: FallocateFlags,
-    offset: u64,
-    len: u64,
-) -> Result<(), Errno> {
+pub fn fallocate(fd: impl AsFd, mode: FallocateFlags, offset: u64, len: u64) -> Result<(), Errno> {
     // SAFETY: no pointer is passed.
     ret_unit(unsafe {
         raw::syscall4(
             Sysno::fallocate as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             mode.bits() as usize,
             arch::u64_arg(offset),
             arch::u64_arg(len),
@@ -60,7 +55,7 @@ pub fn fallocate(
 /// `i64::MAX` (or advice the kernel does not know).
 #[inline]
 pub fn posix_fadvise(
-    fd: BorrowedFd<'_>,
+    fd: impl AsFd,
     offset: u64,
     len: u64,
     advice: FileAdvice,
@@ -69,7 +64,7 @@ pub fn posix_fadvise(
     ret_unit(unsafe {
         raw::syscall4(
             Sysno::fadvise64 as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             arch::u64_arg(offset),
             arch::u64_arg(len),
             advice as usize,

@@ -6,10 +6,10 @@ use syscalls::{Sysno, raw};
 use linux_raw_sys::general as g;
 
 use super::errno::{Errno, ret_c_int, ret_unit, ret_usize};
-use crate::fd::{BorrowedFd, OwnedFd, RawFd};
+use crate::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 use crate::flags::{FdFlags, OFlags, SealFlags};
 
-/// `fcntl(fd, cmd, arg)`, the raw answer.
+/// `fcntl(fd.as_fd(), cmd, arg)`, the raw answer.
 #[inline]
 fn fcntl(fd: BorrowedFd<'_>, cmd: u32, arg: usize) -> usize {
     // SAFETY: none of the commands used here takes a pointer.
@@ -33,8 +33,8 @@ fn fcntl(fd: BorrowedFd<'_>, cmd: u32, arg: usize) -> usize {
 ///
 /// `EBADF`.
 #[inline]
-pub fn fcntl_getfl(fd: BorrowedFd<'_>) -> Result<OFlags, Errno> {
-    ret_usize(fcntl(fd, g::F_GETFL, 0)).map(|v| OFlags::from_bits_retain(v as u32))
+pub fn fcntl_getfl(fd: impl AsFd) -> Result<OFlags, Errno> {
+    ret_usize(fcntl(fd.as_fd(), g::F_GETFL, 0)).map(|v| OFlags::from_bits_retain(v as u32))
 }
 
 /// Sets the file status flags (`F_SETFL`):
@@ -49,8 +49,8 @@ pub fn fcntl_getfl(fd: BorrowedFd<'_>) -> Result<OFlags, Errno> {
 /// `O_NOATIME` on a file one does not own; `EINVAL` for `O_DIRECT` on a
 /// file system without it.
 #[inline]
-pub fn fcntl_setfl(fd: BorrowedFd<'_>, flags: OFlags) -> Result<(), Errno> {
-    ret_unit(fcntl(fd, g::F_SETFL, flags.bits() as usize))
+pub fn fcntl_setfl(fd: impl AsFd, flags: OFlags) -> Result<(), Errno> {
+    ret_unit(fcntl(fd.as_fd(), g::F_SETFL, flags.bits() as usize))
 }
 
 /// The descriptor flags (`F_GETFD`: `FD_CLOEXEC`):
@@ -60,8 +60,8 @@ pub fn fcntl_setfl(fd: BorrowedFd<'_>, flags: OFlags) -> Result<(), Errno> {
 ///
 /// `EBADF`.
 #[inline]
-pub fn fcntl_getfd(fd: BorrowedFd<'_>) -> Result<FdFlags, Errno> {
-    ret_usize(fcntl(fd, g::F_GETFD, 0)).map(|v| FdFlags::from_bits_retain(v as u32))
+pub fn fcntl_getfd(fd: impl AsFd) -> Result<FdFlags, Errno> {
+    ret_usize(fcntl(fd.as_fd(), g::F_GETFD, 0)).map(|v| FdFlags::from_bits_retain(v as u32))
 }
 
 /// Sets the descriptor flags (`F_SETFD`):
@@ -71,8 +71,8 @@ pub fn fcntl_getfd(fd: BorrowedFd<'_>) -> Result<FdFlags, Errno> {
 ///
 /// `EBADF`.
 #[inline]
-pub fn fcntl_setfd(fd: BorrowedFd<'_>, flags: FdFlags) -> Result<(), Errno> {
-    ret_unit(fcntl(fd, g::F_SETFD, flags.bits() as usize))
+pub fn fcntl_setfd(fd: impl AsFd, flags: FdFlags) -> Result<(), Errno> {
+    ret_unit(fcntl(fd.as_fd(), g::F_SETFD, flags.bits() as usize))
 }
 
 /// Duplicates a descriptor onto the lowest free number at or above `min`,
@@ -84,8 +84,8 @@ pub fn fcntl_setfd(fd: BorrowedFd<'_>, flags: FdFlags) -> Result<(), Errno> {
 /// `EBADF`; `EINVAL` for `min` negative or not below `RLIMIT_NOFILE`;
 /// `EMFILE` when no number is free.
 #[inline]
-pub fn fcntl_dupfd_cloexec(fd: BorrowedFd<'_>, min: RawFd) -> Result<OwnedFd, Errno> {
-    let ret = fcntl(fd, g::F_DUPFD_CLOEXEC, min as isize as usize);
+pub fn fcntl_dupfd_cloexec(fd: impl AsFd, min: RawFd) -> Result<OwnedFd, Errno> {
+    let ret = fcntl(fd.as_fd(), g::F_DUPFD_CLOEXEC, min as isize as usize);
     // SAFETY: on success the kernel returned a new descriptor we now own.
     ret_c_int(ret).map(|n| unsafe { OwnedFd::from_raw_fd(n) })
 }
@@ -103,8 +103,8 @@ pub fn fcntl_dupfd_cloexec(fd: BorrowedFd<'_>, min: RawFd) -> Result<OwnedFd, Er
 /// descriptor is not open for writing; `EBUSY` for `F_SEAL_WRITE` while a
 /// shared writable mapping of the file exists; `EBADF`.
 #[inline]
-pub fn fcntl_add_seals(fd: BorrowedFd<'_>, seals: SealFlags) -> Result<(), Errno> {
-    ret_unit(fcntl(fd, g::F_ADD_SEALS, seals.bits() as usize))
+pub fn fcntl_add_seals(fd: impl AsFd, seals: SealFlags) -> Result<(), Errno> {
+    ret_unit(fcntl(fd.as_fd(), g::F_ADD_SEALS, seals.bits() as usize))
 }
 
 /// The seals of a file (`F_GET_SEALS`): see
@@ -114,6 +114,6 @@ pub fn fcntl_add_seals(fd: BorrowedFd<'_>, seals: SealFlags) -> Result<(), Errno
 ///
 /// `EINVAL` for a file that does not support sealing; `EBADF`.
 #[inline]
-pub fn fcntl_get_seals(fd: BorrowedFd<'_>) -> Result<SealFlags, Errno> {
-    ret_usize(fcntl(fd, g::F_GET_SEALS, 0)).map(|v| SealFlags::from_bits_retain(v as u32))
+pub fn fcntl_get_seals(fd: impl AsFd) -> Result<SealFlags, Errno> {
+    ret_usize(fcntl(fd.as_fd(), g::F_GET_SEALS, 0)).map(|v| SealFlags::from_bits_retain(v as u32))
 }

@@ -213,12 +213,12 @@ pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize, Errno>
 /// As [`write()`], plus `ESPIPE` for pipes and `EINVAL` for an offset above
 /// `i64::MAX`.
 #[inline]
-pub fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: u64) -> Result<usize, Errno> {
+pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64) -> Result<usize, Errno> {
     // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`.
     ret_usize(unsafe {
         raw::syscall4(
             Sysno::pwrite64 as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_ptr() as usize,
             buf.len(),
             arch::u64_arg(offset),
@@ -237,18 +237,14 @@ pub fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: u64) -> Result<usize, Errn
 /// As [`pread`], plus `EINVAL` for more than `IOV_MAX` (1024) buffers or
 /// a total length over `isize::MAX`.
 #[inline]
-pub fn preadv(
-    fd: BorrowedFd<'_>,
-    bufs: &mut [IoSliceMut<'_>],
-    offset: u64,
-) -> Result<usize, Errno> {
+pub fn preadv(fd: impl AsFd, bufs: &mut [IoSliceMut<'_>], offset: u64) -> Result<usize, Errno> {
     let (lo, hi) = arch::u64_lo_hi(offset);
     // SAFETY: `IoSliceMut` is a `struct iovec` over a live `&mut [u8]`; the
     // kernel writes at most each buffer's length into it.
     ret_usize(unsafe {
         raw::syscall5(
             Sysno::preadv as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             bufs.as_mut_ptr() as usize,
             bufs.len(),
             lo,
@@ -268,14 +264,14 @@ pub fn preadv(
 /// As [`pwrite`], plus `EINVAL` for more than `IOV_MAX` (1024) buffers or
 /// a total length over `isize::MAX`.
 #[inline]
-pub fn pwritev(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>], offset: u64) -> Result<usize, Errno> {
+pub fn pwritev(fd: impl AsFd, bufs: &[IoSlice<'_>], offset: u64) -> Result<usize, Errno> {
     let (lo, hi) = arch::u64_lo_hi(offset);
     // SAFETY: `IoSlice` is a `struct iovec` over a live `&[u8]`; the kernel
     // only reads the buffers.
     ret_usize(unsafe {
         raw::syscall5(
             Sysno::pwritev as usize,
-            fd.as_raw_fd() as isize as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
             bufs.as_ptr() as usize,
             bufs.len(),
             lo,
@@ -377,9 +373,14 @@ pub fn fsync(fd: impl AsFd) -> Result<(), Errno> {
 ///
 /// As [`fsync`].
 #[inline]
-pub fn fdatasync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
+pub fn fdatasync(fd: impl AsFd) -> Result<(), Errno> {
     // SAFETY: no pointer is passed.
-    ret_unit(unsafe { raw::syscall1(Sysno::fdatasync as usize, fd.as_raw_fd() as isize as usize) })
+    ret_unit(unsafe {
+        raw::syscall1(
+            Sysno::fdatasync as usize,
+            fd.as_fd().as_raw_fd() as isize as usize,
+        )
+    })
 }
 
 /// Removes a name from the file system:
