@@ -11,7 +11,7 @@
 //!   [`File`] or anonymous memory.
 //! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
-//! - [`Bump`], an upward bump arena on anonymous mappings (the
+//! - [`alloc`]: [`Bump`], an upward bump arena on anonymous mappings (the
 //!   `allocator-api2` feature adds `Allocator` for `&Bump`), and
 //!   [`GlobalBump`], a lock-free `#[global_allocator]` for no-libc programs.
 //! - `rt` (feature `rt`, only for programs that have no libc): a `_start`
@@ -38,22 +38,20 @@ compile_error!("rawmap supports x86_64, aarch64 and riscv64");
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod bump;
+pub mod alloc;
 pub mod fd;
 pub mod file;
 pub mod flags;
-pub mod global_bump;
 pub mod mmap;
 pub mod page;
 #[cfg(feature = "rt")]
 pub mod rt;
 pub mod sys;
 
-pub use bump::{AllocError, Bump};
+pub use alloc::{AllocError, Bump, GlobalBump, bump, global as global_bump};
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 pub use file::File;
 pub use flags::{Advice, MapFlags, Mode, MremapFlags, MsyncFlags, OFlags, ProtFlags};
-pub use global_bump::GlobalBump;
 pub use mmap::{MapOptions, Mmap, MmapMut};
 pub use page::page_size;
 pub use sys::Errno;

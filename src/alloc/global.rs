@@ -87,7 +87,7 @@ use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::bump::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
+use super::chunk::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
 use crate::flags::MremapFlags;
 use crate::{page_size, sys};
 
