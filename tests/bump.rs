@@ -65,7 +65,7 @@ fn every_alignment_up_to_twice_the_page() {
     let p = b.alloc_layout(l);
     let big = Layout::from_size_align(16, 2 * page).unwrap();
     // SAFETY: `p` is a live block allocated with `l`.
-    assert_eq!(unsafe { b.grow(p, l, big) }, Err(AllocError));
+    assert_eq!(unsafe { b.grow_block(p, l, big) }, Err(AllocError));
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn zero_size_blocks() {
     let p = b.alloc_layout(l0);
     let l = Layout::from_size_align(12, 4).unwrap();
     // SAFETY: `p` is a live block of layout `l0`.
-    let q = unsafe { b.grow(p, l0, l) }.unwrap();
+    let q = unsafe { b.grow_block(p, l0, l) }.unwrap();
     // SAFETY: `q` holds 12 bytes.
     unsafe { q.as_ptr().write_bytes(1, 12) };
     assert!(b.mapped_bytes() > 0);
@@ -113,7 +113,7 @@ fn overflowing_layouts_fail_cleanly() {
     unsafe { p.as_ptr().write_bytes(0x5A, 16) };
     let l = Layout::from_size_align(huge, 1).unwrap();
     // SAFETY: `p` is a live block of layout `small`.
-    assert_eq!(unsafe { b.grow(p, small, l) }, Err(AllocError));
+    assert_eq!(unsafe { b.grow_block(p, small, l) }, Err(AllocError));
     // SAFETY: still live, unchanged.
     assert!(
         unsafe { std::slice::from_raw_parts(p.as_ptr(), 16) }
@@ -135,14 +135,14 @@ fn last_block_grows_shrinks_and_frees_in_place() {
     unsafe { p.cast::<u32>().as_ptr().write(77) };
     let l64 = Layout::new::<[u32; 16]>();
     // SAFETY: `p` is live with layout `l4`.
-    let q = unsafe { b.grow(p, l4, l64) }.unwrap();
+    let q = unsafe { b.grow_block(p, l4, l64) }.unwrap();
     assert_eq!(q, p, "the most recent block grows in place");
     assert_eq!(b.allocated_bytes(), before + 64);
     // SAFETY: `q` holds the old u32.
     assert_eq!(unsafe { q.cast::<u32>().as_ptr().read() }, 77);
     let l16 = Layout::new::<[u32; 4]>();
     // SAFETY: `q` is live with layout `l64`.
-    let r = unsafe { b.shrink(q, l64, l16) }.unwrap();
+    let r = unsafe { b.shrink_block(q, l64, l16) }.unwrap();
     assert_eq!(r, p);
     assert_eq!(b.allocated_bytes(), before + 16, "the tail was given back");
     let next = b.alloc(0u64) as *mut u64 as usize;
@@ -165,7 +165,7 @@ fn last_block_grows_shrinks_and_frees_in_place() {
     unsafe { a.cast::<u32>().as_ptr().write(5) };
     let _later = b.alloc(1u8);
     // SAFETY: `a` is live with layout `l4`.
-    let a2 = unsafe { b.grow(a, l4, l64) }.unwrap();
+    let a2 = unsafe { b.grow_block(a, l4, l64) }.unwrap();
     assert_ne!(a2, a);
     // SAFETY: the contents moved along.
     assert_eq!(unsafe { a2.cast::<u32>().as_ptr().read() }, 5);
@@ -188,7 +188,7 @@ fn growth_past_the_chunk_keeps_the_pointer_or_moves_the_chunk() {
     while l.size() < target {
         let nl = Layout::from_size_align(l.size() * 2, 8).unwrap();
         // SAFETY: `p` is live with layout `l`.
-        p = unsafe { b.grow(p, l, nl) }.unwrap();
+        p = unsafe { b.grow_block(p, l, nl) }.unwrap();
         // SAFETY: the new half is ours.
         unsafe {
             p.as_ptr()
@@ -218,7 +218,7 @@ fn large_blocks_have_their_own_mapping() {
     unsafe { p.as_ptr().write_bytes(9, big.size()) };
     let bigger = Layout::from_size_align(8 * Bump::LARGE_THRESHOLD, 16).unwrap();
     // SAFETY: live with layout `big`.
-    let q = unsafe { b.grow(p, big, bigger) }.unwrap();
+    let q = unsafe { b.grow_block(p, big, bigger) }.unwrap();
     // SAFETY: the old contents came along (mremap), the rest is ours.
     let s = unsafe { std::slice::from_raw_parts(q.as_ptr(), big.size()) };
     assert!(s.iter().all(|&x| x == 9));
@@ -226,7 +226,7 @@ fn large_blocks_have_their_own_mapping() {
     // Shrinking below the threshold moves it into a chunk.
     let small = Layout::from_size_align(100, 16).unwrap();
     // SAFETY: live with layout `bigger`.
-    let r = unsafe { b.shrink(q, bigger, small) }.unwrap();
+    let r = unsafe { b.shrink_block(q, bigger, small) }.unwrap();
     // SAFETY: 100 bytes kept.
     assert!(
         unsafe { std::slice::from_raw_parts(r.as_ptr(), 100) }
@@ -246,7 +246,7 @@ fn large_blocks_have_their_own_mapping() {
     unsafe {
         b.dealloc(l2, big);
         b.dealloc(l1, big);
-        let l3 = b.grow(l3, big, bigger).unwrap();
+        let l3 = b.grow_block(l3, big, bigger).unwrap();
         b.dealloc(l3, bigger);
     }
     assert_eq!(b.mapped_bytes(), b.chunk_capacity());
@@ -490,7 +490,7 @@ proptest! {
                     let l = &mut live[which % n];
                     let nl = Layout::from_size_align(l.layout.size() + by, l.layout.align()).unwrap();
                     // SAFETY: a live block with its layout.
-                    let p = unsafe { b.grow(l.ptr, l.layout, nl) }.unwrap();
+                    let p = unsafe { b.grow_block(l.ptr, l.layout, nl) }.unwrap();
                     // SAFETY: the new tail is ours.
                     unsafe { p.as_ptr().add(l.layout.size()).write_bytes(l.fill, by) };
                     (l.ptr, l.layout) = (p, nl);
@@ -501,7 +501,7 @@ proptest! {
                     let size = l.layout.size() * to_permille / 1000;
                     let nl = Layout::from_size_align(size, l.layout.align()).unwrap();
                     // SAFETY: a live block with its layout.
-                    l.ptr = unsafe { b.shrink(l.ptr, l.layout, nl) }.unwrap();
+                    l.ptr = unsafe { b.shrink_block(l.ptr, l.layout, nl) }.unwrap();
                     l.layout = nl;
                 }
                 Op::Free { which } if !live.is_empty() => {
@@ -526,5 +526,97 @@ proptest! {
         }
         let total: usize = live.iter().map(|l| l.layout.size()).sum();
         prop_assert!(b.allocated_bytes() >= total);
+    }
+}
+
+#[test]
+fn shrink_refuses_an_alignment_above_the_page_size() {
+    let page = page_size();
+    let b = Bump::new();
+    let l = Layout::from_size_align(page, page).unwrap();
+    let over = Layout::from_size_align(8, 2 * page).unwrap();
+    // Page-aligned blocks until one happens to sit on a 2-page boundary:
+    // shrinking it in place would "succeed" by luck, as `alloc` of the same
+    // layout never does.
+    let p = (0..8)
+        .map(|_| b.alloc_layout(l))
+        .find(|p| p.as_ptr() as usize % (2 * page) == 0)
+        .expect("one of 8 consecutive pages is 2-page aligned");
+    // SAFETY: `p` is a live block of layout `l`.
+    unsafe { p.as_ptr().write_bytes(0x3C, 8) };
+    assert_eq!(b.try_alloc_layout(over), Err(AllocError));
+    // SAFETY: as above.
+    assert_eq!(unsafe { b.shrink_block(p, l, over) }, Err(AllocError));
+    // SAFETY: the failed shrink left the block as it was.
+    assert_eq!(unsafe { p.as_ptr().read() }, 0x3C);
+}
+
+#[test]
+fn a_limit_of_usize_max_reads_back() {
+    let b = Bump::new();
+    assert_eq!(b.limit(), None);
+    b.set_limit(Some(usize::MAX));
+    assert_eq!(b.limit(), Some(usize::MAX));
+    assert_eq!(*b.alloc(5u8), 5);
+    b.set_limit(None);
+    assert_eq!(b.limit(), None);
+}
+
+#[test]
+fn allocator_grow_is_not_shadowed_on_a_bump_reference() {
+    use allocator_api2::alloc::Allocator;
+    let b = Bump::new();
+    let r = &b;
+    let l4 = Layout::new::<[u8; 4]>();
+    let l64 = Layout::new::<[u8; 64]>();
+    let p = r.allocate(l4).unwrap().cast::<u8>();
+    // SAFETY: 4 fresh bytes.
+    unsafe { p.as_ptr().write_bytes(9, 4) };
+    // Method syntax on `&Bump` reaches `Allocator::grow` (a slice pointer
+    // comes back), not an inherent method of the same name.
+    // SAFETY: `p` is a live block of `r` with layout `l4`.
+    let q: NonNull<[u8]> = unsafe { r.grow(p, l4, l64) }.unwrap();
+    assert_eq!(q.len(), 64);
+    // SAFETY: `q` holds 64 bytes, the first 4 kept.
+    let q = unsafe { q.cast::<u8>().as_ptr() };
+    assert_eq!(unsafe { std::slice::from_raw_parts(q, 4) }, &[9; 4]);
+    // SAFETY: `q` is live with layout `l64`.
+    let s: NonNull<[u8]> = unsafe { r.shrink(NonNull::new(q).unwrap(), l64, l4) }.unwrap();
+    assert_eq!(s.len(), 4);
+}
+
+#[test]
+fn growing_the_last_block_after_frees_out_of_order_keeps_the_others() {
+    let b = Bump::new();
+    let l = Layout::from_size_align(256, 8).unwrap();
+    let blocks: Vec<_> = (0..4u8)
+        .map(|i| {
+            let p = b.alloc_layout(l);
+            // SAFETY: 256 fresh bytes.
+            unsafe { p.as_ptr().write_bytes(i + 1, 256) };
+            p
+        })
+        .collect();
+    // Free the second block (not the most recent: it stays), then the last
+    // (rolled back): the third is now the most recent.
+    // SAFETY: live blocks of layout `l`, not used afterwards.
+    unsafe {
+        b.dealloc(blocks[1], l);
+        b.dealloc(blocks[3], l);
+    }
+    // Growing the third past the chunk extends the chunk in place or moves
+    // the block; either way the first block stays intact.
+    let big = Layout::from_size_align(2 * b.chunk_capacity(), 8).unwrap();
+    // SAFETY: `blocks[2]` is live with layout `l`.
+    let q = unsafe { b.grow_block(blocks[2], l, big) }.unwrap();
+    // SAFETY: live blocks of at least 256 bytes.
+    unsafe {
+        assert!(
+            std::slice::from_raw_parts(q.as_ptr(), 256)
+                .iter()
+                .all(|&x| x == 3)
+        );
+        let first = std::slice::from_raw_parts(blocks[0].as_ptr(), 256);
+        assert!(first.iter().all(|&x| x == 1));
     }
 }

@@ -168,7 +168,7 @@ pub struct Bump {
     /// Length of the next chunk.
     next_chunk: Cell<usize>,
     /// Most bytes the arena may map.
-    limit: Cell<usize>,
+    limit: Cell<Option<usize>>,
 }
 
 // SAFETY: a `Bump` exclusively owns every mapping its raw pointers point
@@ -217,7 +217,7 @@ impl Bump {
             large_used: Cell::new(0),
             mapped: Cell::new(0),
             next_chunk: Cell::new(Self::FIRST_CHUNK),
-            limit: Cell::new(usize::MAX),
+            limit: Cell::new(None),
         }
     }
 
@@ -251,15 +251,17 @@ impl Bump {
     /// `limit`; `None` removes the cap. Allocations that would need more
     /// fail with [`AllocError`]. Lowering the cap unmaps nothing.
     pub fn set_limit(&self, limit: Option<usize>) {
-        self.limit.set(limit.unwrap_or(usize::MAX));
+        self.limit.set(limit);
     }
 
     /// The cap set by [`Bump::set_limit`], if any.
     pub fn limit(&self) -> Option<usize> {
-        match self.limit.get() {
-            usize::MAX => None,
-            n => Some(n),
-        }
+        self.limit.get()
+    }
+
+    /// The cap as a number of bytes (`usize::MAX` without one).
+    fn limit_bytes(&self) -> usize {
+        self.limit.get().unwrap_or(usize::MAX)
     }
 
     /// Bytes handed out and not given back: the used part of every chunk
@@ -431,7 +433,9 @@ impl Bump {
         }
     }
 
-    /// Grows a block to `new_layout`, keeping its contents. The most recent
+    /// Grows a block to `new_layout`, keeping its contents. (Named so that,
+    /// with the `allocator-api2` feature, it does not shadow
+    /// `Allocator::grow` when called as a method on `&Bump`.) The most recent
     /// block grows in place (same pointer) while its chunk has room, and
     /// the chunk is grown with `mremap` when it has not.
     ///
@@ -446,7 +450,7 @@ impl Bump {
     /// `new_layout.size() >= old_layout.size()`. On success the old pointer
     /// must not be used any more (use the returned one).
     #[inline]
-    pub unsafe fn grow(
+    pub unsafe fn grow_block(
         &self,
         ptr: NonNull<u8>,
         old_layout: Layout,
@@ -483,7 +487,8 @@ impl Bump {
         unsafe { self.grow_slow(ptr, old_layout, new_layout) }
     }
 
-    /// Shrinks a block to `new_layout`, keeping the first
+    /// Shrinks a block to `new_layout` (named so as not to shadow
+    /// `Allocator::shrink` on `&Bump`), keeping the first
     /// `new_layout.size()` bytes. In place unless the new alignment is not
     /// met; the most recent block gives its tail back.
     ///
@@ -498,7 +503,7 @@ impl Bump {
     /// `new_layout.size() <= old_layout.size()`. On success the old pointer
     /// must not be used any more (use the returned one).
     #[inline(always)]
-    pub unsafe fn shrink(
+    pub unsafe fn shrink_block(
         &self,
         ptr: NonNull<u8>,
         old_layout: Layout,
@@ -511,7 +516,10 @@ impl Bump {
             new_layout.size()
         );
         let p = ptr.as_ptr() as usize;
-        if old_layout.size() < Self::LARGE_THRESHOLD && p & (new_layout.align() - 1) == 0 {
+        if old_layout.size() < Self::LARGE_THRESHOLD
+            && new_layout.align() <= FAST_ALIGN_MAX
+            && p & (new_layout.align() - 1) == 0
+        {
             let (old_end, new_end) = (
                 p + granules(old_layout.size()),
                 p + granules(new_layout.size()),
@@ -636,9 +644,9 @@ impl Bump {
             .and_then(|n| n.checked_add(FOOTER))
             .ok_or(AllocError)?;
         let mut len = round_up(need.max(self.next_chunk.get()), page).ok_or(AllocError)?;
-        if self.mapped.get().saturating_add(len) > self.limit.get() {
+        if self.mapped.get().saturating_add(len) > self.limit_bytes() {
             len = round_up(need, page).ok_or(AllocError)?;
-            if self.mapped.get().saturating_add(len) > self.limit.get() {
+            if self.mapped.get().saturating_add(len) > self.limit_bytes() {
                 return Err(AllocError);
             }
         }
@@ -679,17 +687,26 @@ impl Bump {
 
     /// Grows the current chunk so that the most recent block, at `p`, can
     /// be `new_size` bytes. Returns the block's (possibly moved) address.
-    fn extend_chunk(&self, p: usize, new_size: usize) -> Option<NonNull<u8>> {
+    fn extend_chunk(&self, p: usize, old_size: usize, new_size: usize) -> Option<NonNull<u8>> {
         let (base, len) = (self.base.get(), self.len.get());
+        // Moving the whole chunk when `p == base` below is sound only if
+        // the block at `p` is the most recent one: then no other block
+        // lives in the chunk.
+        debug_assert!(
+            base <= p && p + granules(old_size) == self.ptr.get(),
+            "extend_chunk: the block at {p:#x} ({old_size} bytes) is not the most recent one \
+             of the chunk at {base:#x} (bump pointer {:#x})",
+            self.ptr.get()
+        );
         let page = page_size();
         let need = (p - base)
             .checked_add(round_up(new_size, GRANULE)?)?
             .checked_add(FOOTER)?;
         let others = self.mapped.get() - len;
         let mut new_len = round_up(need.max(len.saturating_mul(2)), page)?;
-        if others.saturating_add(new_len) > self.limit.get() {
+        if others.saturating_add(new_len) > self.limit_bytes() {
             new_len = round_up(need, page)?;
-            if others.saturating_add(new_len) > self.limit.get() {
+            if others.saturating_add(new_len) > self.limit_bytes() {
                 return None;
             }
         }
@@ -733,12 +750,12 @@ impl Bump {
         NonNull::new(q as *mut u8)
     }
 
-    /// The out-of-line part of [`grow`](Self::grow): large blocks, the
+    /// The out-of-line part of [`grow_block`](Self::grow_block): large blocks, the
     /// last block past its chunk's end, and moves.
     ///
     /// # Safety
     ///
-    /// As [`grow`](Self::grow): `ptr` is a live block of this arena with
+    /// As [`grow_block`](Self::grow_block): `ptr` is a live block of this arena with
     /// layout `old`, and `new.size() >= old.size()`.
     #[cold]
     #[inline(never)]
@@ -763,7 +780,7 @@ impl Bump {
             && aligned
             && new.size() < Self::LARGE_THRESHOLD
             && self.base.get() != 0
-            && let Some(q) = self.extend_chunk(p, new.size())
+            && let Some(q) = self.extend_chunk(p, old.size(), new.size())
         {
             return Ok(q);
         }
@@ -771,12 +788,12 @@ impl Bump {
         unsafe { self.move_block(ptr, old, new, old.size()) }
     }
 
-    /// The out-of-line part of [`shrink`](Self::shrink): large blocks and
+    /// The out-of-line part of [`shrink_block`](Self::shrink_block): large blocks and
     /// alignment changes that need a move.
     ///
     /// # Safety
     ///
-    /// As [`shrink`](Self::shrink): `ptr` is a live block of this arena with
+    /// As [`shrink_block`](Self::shrink_block): `ptr` is a live block of this arena with
     /// layout `old`, and `new.size() <= old.size()`.
     #[cold]
     #[inline(never)]
@@ -848,7 +865,7 @@ impl Bump {
         let page = page_size();
         let off = HEADER.max(align);
         let len = round_up(size.checked_add(off).ok_or(AllocError)?, page).ok_or(AllocError)?;
-        if self.mapped.get().saturating_add(len) > self.limit.get() {
+        if self.mapped.get().saturating_add(len) > self.limit_bytes() {
             return Err(AllocError);
         }
         let base = map_anon(len).ok_or(AllocError)?;
@@ -892,7 +909,7 @@ impl Bump {
         let off = p - base;
         let new_len = round_up(off.checked_add(new_size)?, page_size())?;
         let others = self.mapped.get() - len;
-        if new_len > len && others.saturating_add(new_len) > self.limit.get() {
+        if new_len > len && others.saturating_add(new_len) > self.limit_bytes() {
             return None;
         }
         let new_hdr = if new_len == len {
@@ -1069,7 +1086,7 @@ mod api2 {
             new_layout: Layout,
         ) -> Result<NonNull<[u8]>, AllocError> {
             // SAFETY: forwarded from the caller.
-            match unsafe { Bump::grow(self, ptr, old_layout, new_layout) } {
+            match unsafe { Bump::grow_block(self, ptr, old_layout, new_layout) } {
                 Ok(p) => Ok(NonNull::slice_from_raw_parts(p, new_layout.size())),
                 Err(_) => Err(AllocError),
             }
@@ -1083,7 +1100,7 @@ mod api2 {
             new_layout: Layout,
         ) -> Result<NonNull<[u8]>, AllocError> {
             // SAFETY: forwarded from the caller.
-            match unsafe { Bump::shrink(self, ptr, old_layout, new_layout) } {
+            match unsafe { Bump::shrink_block(self, ptr, old_layout, new_layout) } {
                 Ok(p) => Ok(NonNull::slice_from_raw_parts(p, new_layout.size())),
                 Err(_) => Err(AllocError),
             }
