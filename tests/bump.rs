@@ -12,7 +12,7 @@ use rawmap::{AllocError, Bump, page_size};
 #[test]
 fn values_slices_strings() {
     let b = Bump::new();
-    assert_eq!((b.mapped_bytes(), b.allocated_bytes()), (0, 0));
+    assert_eq!((b.mapped_bytes(), b.used_bytes()), (0, 0));
     let x = b.alloc(0x1234_5678_u32);
     let y = b.alloc([7u64; 3]);
     let s = b.alloc_str("héllo");
@@ -25,11 +25,14 @@ fn values_slices_strings() {
     assert_eq!(&*s, "héllo");
     assert_eq!(&*v, &[10, 2, 3]);
     assert_eq!(y.as_ptr() as usize % 8, 0);
-    // Each block takes a multiple of 16 bytes.
-    assert_eq!(b.allocated_bytes(), 16 + 32 + 16 + 16);
-    assert_eq!(b.mapped_bytes(), b.chunk_capacity());
-    assert!(b.chunk_capacity() >= Bump::FIRST_CHUNK.max(page_size()));
-    assert_eq!(b.chunk_capacity() % page_size(), 0);
+    // Packed at their own alignment: the u32, 4 bytes of padding to the
+    // u64s, then the string and the u16s back to back.
+    assert_eq!(b.used_bytes(), 4 + 4 + 24 + 6 + 6);
+    assert_eq!(s.as_ptr() as usize, y.as_ptr() as usize + 24);
+    assert_eq!(v.as_ptr() as usize, s.as_ptr() as usize + 6);
+    assert_eq!(b.mapped_bytes(), b.chunk_len());
+    assert!(b.chunk_len() >= Bump::FIRST_CHUNK.max(page_size()));
+    assert_eq!(b.chunk_len() % page_size(), 0);
     // Blocks are disjoint and bump upward.
     assert!((x as *mut u32 as usize) + 4 <= y.as_ptr() as usize);
     let e: &mut [u8] = b.alloc_slice_copy(&[]);
@@ -53,13 +56,13 @@ fn every_alignment_up_to_twice_the_page() {
         align *= 2;
     }
     // Above the page size: an error, never a panic, whatever the room left.
-    let before = b.allocated_bytes();
+    let before = b.used_bytes();
     for size in [0, 1, page] {
         let l = Layout::from_size_align(size, 2 * page).unwrap();
         assert_eq!(b.try_alloc_layout(l), Err(AllocError));
         assert_eq!(Bump::new().try_alloc_layout(l), Err(AllocError));
     }
-    assert_eq!(b.allocated_bytes(), before);
+    assert_eq!(b.used_bytes(), before);
     // Growing a block to an alignment above the page size fails and keeps it.
     let l = Layout::from_size_align(8, 8).unwrap();
     let p = b.alloc_layout(l);
@@ -121,14 +124,14 @@ fn overflowing_layouts_fail_cleanly() {
             .all(|&x| x == 0x5A)
     );
     // The failures mapped nothing beyond the one chunk.
-    assert_eq!(b.mapped_bytes(), b.chunk_capacity());
+    assert_eq!(b.mapped_bytes(), b.chunk_len());
 }
 
 #[test]
 fn last_block_grows_shrinks_and_frees_in_place() {
     let b = Bump::new();
-    let _first = b.alloc(0u8); // maps the chunk
-    let before = b.allocated_bytes();
+    let _first = b.alloc(0u32); // maps the chunk
+    let before = b.used_bytes();
     let l4 = Layout::new::<u32>();
     let p = b.alloc_layout(l4);
     // SAFETY: the most recent block, 4 bytes.
@@ -137,26 +140,22 @@ fn last_block_grows_shrinks_and_frees_in_place() {
     // SAFETY: `p` is live with layout `l4`.
     let q = unsafe { b.grow_block(p, l4, l64) }.unwrap();
     assert_eq!(q, p, "the most recent block grows in place");
-    assert_eq!(b.allocated_bytes(), before + 64);
+    assert_eq!(b.used_bytes(), before + 64);
     // SAFETY: `q` holds the old u32.
     assert_eq!(unsafe { q.cast::<u32>().as_ptr().read() }, 77);
     let l16 = Layout::new::<[u32; 4]>();
     // SAFETY: `q` is live with layout `l64`.
     let r = unsafe { b.shrink_block(q, l64, l16) }.unwrap();
     assert_eq!(r, p);
-    assert_eq!(b.allocated_bytes(), before + 16, "the tail was given back");
-    let next = b.alloc(0u64) as *mut u64 as usize;
+    assert_eq!(b.used_bytes(), before + 16, "the tail was given back");
+    let next = b.alloc(0u32) as *mut u32 as usize;
     assert_eq!(next, p.as_ptr() as usize + 16, "and is reused");
     // SAFETY: live blocks with these layouts, most recent first.
     unsafe {
-        b.dealloc(NonNull::new(next as *mut u8).unwrap(), Layout::new::<u64>());
+        b.dealloc(NonNull::new(next as *mut u8).unwrap(), Layout::new::<u32>());
         b.dealloc(r, l16);
     }
-    assert_eq!(
-        b.allocated_bytes(),
-        before,
-        "freeing the last blocks rolls back"
-    );
+    assert_eq!(b.used_bytes(), before, "freeing the last blocks rolls back");
     assert_eq!(b.alloc_layout(l4), p);
 
     // A block that is not the most recent one moves when it grows.
@@ -179,7 +178,7 @@ fn growth_past_the_chunk_keeps_the_pointer_or_moves_the_chunk() {
     let page = page_size();
     let mut l = Layout::from_size_align(page, 8).unwrap();
     let mut p = b.alloc_layout(l);
-    let first_chunk = b.chunk_capacity();
+    let first_chunk = b.chunk_len();
     // SAFETY: `page` fresh bytes.
     unsafe { p.as_ptr().write_bytes(3, page) };
     // Below the large threshold, so the block stays in a chunk.
@@ -201,9 +200,9 @@ fn growth_past_the_chunk_keeps_the_pointer_or_moves_the_chunk() {
     let all = unsafe { std::slice::from_raw_parts(p.as_ptr(), l.size()) };
     assert!(all.iter().all(|&x| x == 3));
     // The block is still alone in a single chunk: nothing retired.
-    assert_eq!(b.mapped_bytes(), b.chunk_capacity());
-    assert!(b.chunk_capacity() >= target);
-    assert_eq!(b.allocated_bytes(), l.size());
+    assert_eq!(b.mapped_bytes(), b.chunk_len());
+    assert!(b.chunk_len() >= target);
+    assert_eq!(b.used_bytes(), l.size());
 }
 
 #[test]
@@ -211,9 +210,9 @@ fn large_blocks_have_their_own_mapping() {
     let b = Bump::new();
     let big = Layout::from_size_align(Bump::LARGE_THRESHOLD, 16).unwrap();
     let p = b.alloc_layout(big);
-    assert_eq!(b.chunk_capacity(), 0, "no chunk for a large block");
+    assert_eq!(b.chunk_len(), 0, "no chunk for a large block");
     assert!(b.mapped_bytes() > Bump::LARGE_THRESHOLD);
-    assert_eq!(b.allocated_bytes(), Bump::LARGE_THRESHOLD);
+    assert_eq!(b.used_bytes(), Bump::LARGE_THRESHOLD);
     // SAFETY: the whole block is writable.
     unsafe { p.as_ptr().write_bytes(9, big.size()) };
     let bigger = Layout::from_size_align(8 * Bump::LARGE_THRESHOLD, 16).unwrap();
@@ -233,11 +232,7 @@ fn large_blocks_have_their_own_mapping() {
             .iter()
             .all(|&x| x == 9)
     );
-    assert_eq!(
-        b.mapped_bytes(),
-        b.chunk_capacity(),
-        "the large mapping is gone"
-    );
+    assert_eq!(b.mapped_bytes(), b.chunk_len(), "the large mapping is gone");
     // Two large blocks, freed out of order.
     let l1 = b.alloc_layout(big);
     let l2 = b.alloc_layout(big);
@@ -249,7 +244,7 @@ fn large_blocks_have_their_own_mapping() {
         let l3 = b.grow_block(l3, big, bigger).unwrap();
         b.dealloc(l3, bigger);
     }
-    assert_eq!(b.mapped_bytes(), b.chunk_capacity());
+    assert_eq!(b.mapped_bytes(), b.chunk_len());
 }
 
 #[test]
@@ -259,12 +254,12 @@ fn reset_keeps_one_chunk() {
         b.alloc(i);
     }
     let _large = b.alloc_layout(Layout::from_size_align(Bump::LARGE_THRESHOLD, 8).unwrap());
-    assert!(b.mapped_bytes() > b.chunk_capacity() + Bump::LARGE_THRESHOLD);
-    let kept = b.chunk_capacity();
+    assert!(b.mapped_bytes() > b.chunk_len() + Bump::LARGE_THRESHOLD);
+    let kept = b.chunk_len();
     b.reset();
-    assert_eq!(b.allocated_bytes(), 0);
+    assert_eq!(b.used_bytes(), 0);
     assert_eq!(b.mapped_bytes(), kept);
-    assert_eq!(b.chunk_capacity(), kept);
+    assert_eq!(b.chunk_len(), kept);
     // The kept chunk serves the next allocations without a new mapping.
     let x = b.alloc(5u64);
     assert_eq!(*x, 5);
@@ -282,7 +277,7 @@ fn reset_and_release_gives_pages_back() {
     let s = b.alloc_slice_copy(&[0xEEu8; 4096]);
     let addr = s.as_ptr() as usize;
     b.reset_and_release();
-    assert_eq!(b.allocated_bytes(), 0);
+    assert_eq!(b.used_bytes(), 0);
     let again = b.alloc(0xEEu8) as *mut u8 as usize;
     assert_eq!(again, addr, "the kept chunk is reused from its start");
     // SAFETY: reading our own mapped chunk, past the new 16-byte block.
@@ -309,11 +304,27 @@ fn limit_turns_exhaustion_into_errors() {
         n += 1;
         assert!(n < cap, "the limit never bit");
     }
-    assert!(b.mapped_bytes() <= cap);
-    assert!(n * 1000 >= cap / 4, "stopped far too early: {n} blocks");
+    // The limit counts blocks: every 1000-byte block that fits is given,
+    // and the next one would pass the cap.
+    assert!(b.used_bytes() <= cap && b.used_bytes() + 1000 > cap);
+    assert_eq!(n, cap / 1000, "one block per 1000 bytes under the cap");
+    // Chunks are sized to the room left: the mapping passes the cap by at
+    // most a footer and a page's rounding per chunk (a handful of chunks).
+    let page = page_size();
+    assert!(
+        b.mapped_bytes() <= cap + 8 * page,
+        "mapped {} for a cap of {cap}",
+        b.mapped_bytes()
+    );
     let big = Layout::from_size_align(Bump::LARGE_THRESHOLD, 8).unwrap();
     assert_eq!(b.try_alloc_layout(big), Err(AllocError));
-    assert!(b.try_alloc_str("x").is_ok() || b.allocated_bytes() + 1 > cap);
+    let left = cap - b.used_bytes();
+    assert_eq!(
+        b.try_alloc_slice_copy(&vec![7u8; left]).map(|s| s.len()),
+        Ok(left)
+    );
+    assert_eq!(b.used_bytes(), cap);
+    assert_eq!(b.try_alloc(1u8), Err(AllocError));
     let r = std::panic::catch_unwind(|| {
         let b = Bump::new();
         b.set_limit(Some(0));
@@ -342,14 +353,14 @@ fn vec_of_a_million_u64_footprint() {
     let mapped = b.mapped_bytes();
     eprintln!(
         "1e6 pushes: capacity {cap_bytes} B, mapped {mapped} B, chunk {} B, {moves} address changes",
-        b.chunk_capacity()
+        b.chunk_len()
     );
     assert!(
-        mapped <= cap_bytes + page_size() + b.chunk_capacity(),
+        mapped <= cap_bytes + page_size() + b.chunk_len(),
         "mapped {mapped} > capacity {cap_bytes} + one chunk {}",
-        b.chunk_capacity()
+        b.chunk_len()
     );
-    assert!(b.chunk_capacity() <= 2 * Bump::LARGE_THRESHOLD + page_size());
+    assert!(b.chunk_len() <= 2 * Bump::LARGE_THRESHOLD + page_size());
 }
 
 /// A `String`-like type on an allocator-api2 `Vec<u8>`.
@@ -415,7 +426,7 @@ fn collections_in_the_arena() {
     v.shrink_to_fit();
     assert_eq!(&v[..], &[0, 1, 2]);
     drop((s, m, boxed, v));
-    assert!(b.allocated_bytes() > 0);
+    assert!(b.used_bytes() > 0);
 }
 
 /// A random sequence of operations on one arena, checked against a model.
@@ -525,7 +536,7 @@ proptest! {
             prop_assert!(w[0].0 + w[0].1 <= w[1].0, "overlap {:?}", w);
         }
         let total: usize = live.iter().map(|l| l.layout.size()).sum();
-        prop_assert!(b.allocated_bytes() >= total);
+        prop_assert!(b.used_bytes() >= total);
     }
 }
 
@@ -540,7 +551,7 @@ fn shrink_refuses_an_alignment_above_the_page_size() {
     // layout never does.
     let p = (0..8)
         .map(|_| b.alloc_layout(l))
-        .find(|p| p.as_ptr() as usize % (2 * page) == 0)
+        .find(|p| (p.as_ptr() as usize).is_multiple_of(2 * page))
         .expect("one of 8 consecutive pages is 2-page aligned");
     // SAFETY: `p` is a live block of layout `l`.
     unsafe { p.as_ptr().write_bytes(0x3C, 8) };
@@ -577,8 +588,8 @@ fn allocator_grow_is_not_shadowed_on_a_bump_reference() {
     // SAFETY: `p` is a live block of `r` with layout `l4`.
     let q: NonNull<[u8]> = unsafe { r.grow(p, l4, l64) }.unwrap();
     assert_eq!(q.len(), 64);
+    let q = q.cast::<u8>().as_ptr();
     // SAFETY: `q` holds 64 bytes, the first 4 kept.
-    let q = unsafe { q.cast::<u8>().as_ptr() };
     assert_eq!(unsafe { std::slice::from_raw_parts(q, 4) }, &[9; 4]);
     // SAFETY: `q` is live with layout `l64`.
     let s: NonNull<[u8]> = unsafe { r.shrink(NonNull::new(q).unwrap(), l64, l4) }.unwrap();
@@ -606,7 +617,7 @@ fn growing_the_last_block_after_frees_out_of_order_keeps_the_others() {
     }
     // Growing the third past the chunk extends the chunk in place or moves
     // the block; either way the first block stays intact.
-    let big = Layout::from_size_align(2 * b.chunk_capacity(), 8).unwrap();
+    let big = Layout::from_size_align(2 * b.chunk_len(), 8).unwrap();
     // SAFETY: `blocks[2]` is live with layout `l`.
     let q = unsafe { b.grow_block(blocks[2], l, big) }.unwrap();
     // SAFETY: live blocks of at least 256 bytes.
@@ -619,4 +630,77 @@ fn growing_the_last_block_after_frees_out_of_order_keeps_the_others() {
         let first = std::slice::from_raw_parts(blocks[0].as_ptr(), 256);
         assert!(first.iter().all(|&x| x == 1));
     }
+}
+
+#[test]
+fn a_limit_below_a_page_still_allows_that_many_bytes() {
+    // bumpalo's `set_allocation_limit(Some(512))` allocates up to 512 bytes;
+    // so does this, although a chunk is at least a page.
+    let b = Bump::new();
+    b.set_limit(Some(512));
+    let first = b.try_alloc_slice_copy(&[1u8; 500]).map(|s| s.len());
+    assert_eq!(first, Ok(500));
+    assert_eq!(b.try_alloc([2u8; 13]), Err(AllocError), "513 bytes > 512");
+    assert_eq!(b.try_alloc([3u8; 12]).map(|a| a[11]), Ok(3));
+    assert_eq!(b.used_bytes(), 512);
+    assert_eq!(b.chunk_capacity(), 0, "no room left under the limit");
+    assert_eq!(b.try_alloc(0u8), Err(AllocError));
+    // Raising the limit opens the rest of the chunk.
+    b.set_limit(Some(1024));
+    assert_eq!(b.chunk_capacity(), 512);
+    assert!(b.try_alloc([4u8; 512]).is_ok());
+    // Lowering it below the usage makes allocations fail, maps nothing.
+    let mapped = b.mapped_bytes();
+    b.set_limit(Some(100));
+    assert_eq!(b.try_alloc(0u8), Err(AllocError));
+    assert_eq!(b.mapped_bytes(), mapped);
+}
+
+#[test]
+fn chunk_capacity_is_the_room_left_and_allocated_bytes_the_chunks() {
+    // bumpalo's meanings: `chunk_capacity` is what the current chunk still
+    // holds, `allocated_bytes` the bytes of its chunks.
+    let b = Bump::new();
+    assert_eq!(
+        (b.chunk_capacity(), b.allocated_bytes(), b.chunk_len()),
+        (0, 0, 0)
+    );
+    b.alloc(1u64);
+    let room = b.chunk_capacity();
+    assert!(
+        room > 0 && room < b.chunk_len(),
+        "room {room}, chunk {}",
+        b.chunk_len()
+    );
+    b.alloc([0u8; 100]);
+    assert_eq!(b.chunk_capacity(), room - 100);
+    assert_eq!(b.allocated_bytes(), b.chunk_len());
+    assert_eq!(b.allocated_bytes(), b.mapped_bytes());
+    assert_eq!(b.chunk_len() % page_size(), 0);
+    // Filling the room exactly leaves 0; the next byte takes a new chunk.
+    let rest = b.chunk_capacity();
+    b.alloc_slice_copy(&vec![0u8; rest]);
+    assert_eq!(b.chunk_capacity(), 0);
+    let one_chunk = b.allocated_bytes();
+    b.alloc(0u8);
+    assert!(b.allocated_bytes() > one_chunk);
+}
+
+#[test]
+fn a_million_u8_map_at_most_1_1x_what_bumpalo_allocates() {
+    let n = 1_000_000;
+    let b = Bump::new();
+    let peer = bumpalo::Bump::new();
+    for i in 0..n {
+        let (x, y) = (b.alloc(i as u8), peer.alloc(i as u8));
+        assert_eq!(*x, *y);
+    }
+    // Packed at their own alignment: one byte each, no padding.
+    assert_eq!(b.used_bytes(), n);
+    let (ours, theirs) = (b.mapped_bytes(), peer.allocated_bytes());
+    eprintln!("10^6 u8: rawmap maps {ours} B, bumpalo allocates {theirs} B");
+    assert!(
+        ours * 10 <= theirs * 11,
+        "rawmap maps {ours} B, over 1.1x bumpalo's {theirs} B"
+    );
 }

@@ -9,13 +9,15 @@
 //! usually return the same pointer without copying, and the arena's
 //! footprint follows the vector's final capacity.
 //!
-//! - Every block starts on a 16-byte boundary (like `malloc`'s) and takes
-//!   a multiple of 16 bytes, so that the bump pointer needs no rounding
-//!   for the alignment of any primitive type: the fast path is one add and
-//!   one compare.
+//! - Blocks are packed at their own alignment: a `u8` takes one byte, a
+//!   `u64` eight (10^6 `u8` take 1 MB, as in bumpalo's `Bump<1>`). With the
+//!   size and alignment known at compile time the fast path is an add, a
+//!   mask (none for alignment 1), an add and a compare.
 //! - Chunks are page multiples that end on a page boundary. The first one is
-//!   [`Bump::FIRST_CHUNK`] bytes (at least a page); each new chunk is twice
-//!   the previous one, up to [`Bump::MAX_CHUNK`]. When the most recent block
+//!   [`Bump::FIRST_CHUNK`] bytes (at least a page), the second as large,
+//!   then each new chunk is twice the previous one, up to
+//!   [`Bump::MAX_CHUNK`]: the chunks add up to a power of two times the
+//!   first, at most twice what is used (as bumpalo's). When the most recent block
 //!   outgrows its chunk, the chunk itself is grown with `mremap` (in place,
 //!   or moved by the kernel without copying when the block is alone in it).
 //! - A block of [`Bump::LARGE_THRESHOLD`] bytes or more gets a mapping of
@@ -44,7 +46,7 @@
 //! let s = bump.alloc_str("hello");
 //! *x += 1;
 //! assert_eq!((*x, &*s), (43, "hello"));
-//! assert!(bump.allocated_bytes() >= 13);
+//! assert_eq!(bump.used_bytes(), 8 + 5);
 //! ```
 //!
 //! With the `allocator-api2` feature, `&Bump` is an allocator for the
@@ -97,10 +99,12 @@ struct Footer {
     prev: *mut Footer,
     base: usize,
     len: usize,
+    /// Bytes used from `base` (the chunk's blocks are `base..base+used`).
+    used: usize,
 }
 
 /// Room kept for the footer at the end of every chunk.
-const FOOTER: usize = granules(core::mem::size_of::<Footer>());
+const FOOTER: usize = core::mem::size_of::<Footer>().next_multiple_of(16);
 
 /// At the start of the mapping of a large block; the block follows at
 /// `max(HEADER, align)` bytes, which is at most a page, so the header is at
@@ -113,25 +117,12 @@ struct Large {
     next: *mut Large,
     /// Length of the mapping.
     len: usize,
-    /// Size of the block, for `allocated_bytes`.
+    /// Size of the block, for `used_bytes`.
     size: usize,
 }
 
 const HEADER: usize = core::mem::size_of::<Large>();
 
-/// Every block starts and ends on a multiple of this (bytes): the bump
-/// pointer stays aligned to it, so blocks aligned to at most 16 (every
-/// primitive, like `malloc`'s guarantee) need no rounding of the pointer
-/// on the fast path, only a constant add for the size. The price: a `u8`
-/// takes 16 bytes (bumpalo's benchmark configuration, `Bump<8>`, takes 8).
-const GRANULE: usize = 16;
-
-/// `size` rounded up to the granule. No overflow below the large
-/// threshold.
-#[inline(always)]
-const fn granules(size: usize) -> usize {
-    (size + (GRANULE - 1)) & !(GRANULE - 1)
-}
 const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
 
 /// A fast single-threaded arena on anonymous mappings. See the
@@ -146,10 +137,10 @@ const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
 /// shared(&rawmap::Bump::new()); // `Bump` is not `Sync`
 /// ```
 pub struct Bump {
-    /// Next free byte of the current chunk, a multiple of `GRANULE`
-    /// (`GRANULE` itself when there is no chunk).
+    /// Next free byte of the current chunk (0 when there is none).
     ptr: Cell<usize>,
-    /// End of the usable part of the current chunk (its footer starts here).
+    /// End of the room for blocks in the current chunk: where its footer
+    /// starts, or before when the limit leaves less (0 without a chunk).
     end: Cell<usize>,
     /// Start of the current chunk's mapping; 0 when there is none.
     base: Cell<usize>,
@@ -185,9 +176,10 @@ impl Default for Bump {
 impl fmt::Debug for Bump {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Bump")
-            .field("allocated_bytes", &self.allocated_bytes())
+            .field("used_bytes", &self.used_bytes())
             .field("mapped_bytes", &self.mapped_bytes())
             .field("chunk_capacity", &self.chunk_capacity())
+            .field("limit", &self.limit())
             .finish_non_exhaustive()
     }
 }
@@ -207,8 +199,8 @@ impl Bump {
     /// An empty arena. Maps nothing until the first allocation.
     pub const fn new() -> Self {
         Self {
-            ptr: Cell::new(GRANULE),
-            end: Cell::new(GRANULE),
+            ptr: Cell::new(0),
+            end: Cell::new(0),
             base: Cell::new(0),
             len: Cell::new(0),
             retired: Cell::new(ptr::null_mut()),
@@ -247,11 +239,18 @@ impl Bump {
         Ok(b)
     }
 
-    /// Caps the bytes this arena may map ([`Bump::mapped_bytes`]) at
-    /// `limit`; `None` removes the cap. Allocations that would need more
-    /// fail with [`AllocError`]. Lowering the cap unmaps nothing.
+    /// Caps the bytes of blocks this arena hands out ([`Bump::used_bytes`],
+    /// alignment padding and large blocks included) at `limit`, as
+    /// bumpalo's `set_allocation_limit` does; `None` removes the cap.
+    /// Allocations that would pass it fail with [`AllocError`];
+    /// `set_limit(Some(512))` still allows 512 bytes of blocks. Chunks are
+    /// sized to the room the limit leaves, so [`Bump::mapped_bytes`] stays
+    /// within the limit plus, per chunk, its footer and page rounding.
+    /// Lowering the cap below what is used unmaps nothing: later
+    /// allocations fail until blocks are given back or the arena is reset.
     pub fn set_limit(&self, limit: Option<usize>) {
         self.limit.set(limit);
+        self.clamp_end();
     }
 
     /// The cap set by [`Bump::set_limit`], if any.
@@ -259,19 +258,45 @@ impl Bump {
         self.limit.get()
     }
 
-    /// The cap as a number of bytes (`usize::MAX` without one).
-    fn limit_bytes(&self) -> usize {
-        self.limit.get().unwrap_or(usize::MAX)
+    /// The bytes of blocks the limit still allows (`usize::MAX` without
+    /// one).
+    fn room(&self) -> usize {
+        match self.limit.get() {
+            None => usize::MAX,
+            Some(n) => n.saturating_sub(self.used_bytes()),
+        }
+    }
+
+    /// Sets the current chunk's `end`: its footer, or less when the limit
+    /// leaves less room.
+    fn clamp_end(&self) {
+        let base = self.base.get();
+        if base == 0 {
+            return;
+        }
+        let footer = base + self.len.get() - FOOTER;
+        let ptr = self.ptr.get();
+        self.end
+            .set(footer.min(ptr.saturating_add(self.room())).max(ptr));
     }
 
     /// Bytes handed out and not given back: the used part of every chunk
     /// (alignment padding included) plus the size of every live large block.
-    pub fn allocated_bytes(&self) -> usize {
+    /// (bumpalo has no such count; its `allocated_bytes` is this arena's
+    /// [`Bump::allocated_bytes`].)
+    pub fn used_bytes(&self) -> usize {
         let current = match self.base.get() {
             0 => 0,
             base => self.ptr.get() - base,
         };
         self.retired_used.get() + current + self.large_used.get()
+    }
+
+    /// Bytes of memory the arena holds, as bumpalo's `allocated_bytes`
+    /// counts them: every chunk, its footer included, and every large
+    /// block's mapping. The same as [`Bump::mapped_bytes`].
+    pub fn allocated_bytes(&self) -> usize {
+        self.mapped.get()
     }
 
     /// Bytes currently mapped by the arena: every chunk and every large
@@ -280,9 +305,15 @@ impl Bump {
         self.mapped.get()
     }
 
+    /// Bytes left for blocks in the current chunk (within the limit), as
+    /// bumpalo's `chunk_capacity`: 0 before the first allocation.
+    pub fn chunk_capacity(&self) -> usize {
+        self.end.get() - self.ptr.get()
+    }
+
     /// Length of the current chunk's mapping (0 before the first
     /// allocation): what [`Bump::reset`] keeps.
-    pub fn chunk_capacity(&self) -> usize {
+    pub fn chunk_len(&self) -> usize {
         self.len.get()
     }
 
@@ -423,7 +454,7 @@ impl Bump {
     pub unsafe fn dealloc(&self, ptr: NonNull<u8>, layout: Layout) {
         let p = ptr.as_ptr() as usize;
         if layout.size() < Self::LARGE_THRESHOLD {
-            if p + granules(layout.size()) == self.ptr.get() {
+            if p + layout.size() == self.ptr.get() {
                 self.ptr.set(p);
             }
         } else {
@@ -464,12 +495,12 @@ impl Bump {
         );
         let p = ptr.as_ptr() as usize;
         // `opaque`: inlined into a caller's loop (`Vec::push`), the old size
-        // is `8 * len`; seeing `p + (8 * len + 15 & !15)` in the (cold) grow
-        // path, LLVM's loop strength reduction keeps two extra induction
-        // variables in the hot push loop (10 instructions per push instead
-        // of 7; measured 1.5 against 1 cycle per push). Hiding the size costs
-        // nothing here and leaves the loop as tight as without the allocator.
-        let old_end = p + granules(opaque(old_layout.size()));
+        // is `8 * len`; seeing `p + 8 * len` in the (cold) grow path, LLVM's
+        // loop strength reduction keeps extra induction variables in the hot
+        // push loop (measured 1.5 against 1 cycle per push with 16-byte
+        // granules). Hiding the size costs nothing here and leaves the loop
+        // as tight as without the allocator.
+        let old_end = p + opaque(old_layout.size());
         if old_layout.size() < Self::LARGE_THRESHOLD && old_end == self.ptr.get() {
             // The most recent block: roll back and bump again from `p`.
             self.ptr.set(p);
@@ -520,12 +551,8 @@ impl Bump {
             && new_layout.align() <= FAST_ALIGN_MAX
             && p & (new_layout.align() - 1) == 0
         {
-            let (old_end, new_end) = (
-                p + granules(old_layout.size()),
-                p + granules(new_layout.size()),
-            );
-            // Nothing to give back when both round to the same granules.
-            if new_end < old_end && old_end == self.ptr.get() {
+            let (old_end, new_end) = (p + old_layout.size(), p + new_layout.size());
+            if old_end == self.ptr.get() {
                 self.ptr.set(new_end);
             }
             return Ok(ptr);
@@ -541,8 +568,9 @@ impl Bump {
         // SAFETY: `&mut self`: no block of this arena is borrowed any more.
         unsafe { self.unmap_all_but_current() };
         let base = self.base.get();
-        self.ptr.set(if base == 0 { GRANULE } else { base });
+        self.ptr.set(base);
         self.mapped.set(self.len.get());
+        self.clamp_end();
     }
 
     /// Like [`Bump::reset`], then gives the used pages of the kept chunk
@@ -573,24 +601,20 @@ impl Bump {
         if size >= Self::LARGE_THRESHOLD || align > FAST_ALIGN_MAX {
             return None;
         }
-        let ptr = self.ptr.get();
+        let (ptr, end) = (self.ptr.get(), self.end.get());
         debug_assert!(
-            ptr <= self.end.get() && ptr.is_multiple_of(GRANULE),
-            "bump pointer {ptr:#x} misaligned or past the chunk end {:#x}",
-            self.end.get()
+            ptr <= end && (ptr == 0) == (self.base.get() == 0),
+            "bump pointer {ptr:#x} past the chunk end {end:#x}, or set without a chunk"
         );
         // No overflow: user-space addresses stay far below 2^63, and size
-        // and align are small here. `ptr` is granule-aligned already.
-        let aligned = if align <= GRANULE {
-            ptr
-        } else {
-            (ptr + (align - 1)) & !(align - 1)
-        };
-        let new_ptr = aligned + granules(size);
-        if new_ptr <= self.end.get() {
+        // and align are small here. Without a chunk, `ptr == end == 0` and
+        // `new_ptr >= size > 0`: no room.
+        let aligned = (ptr + (align - 1)) & !(align - 1);
+        let new_ptr = aligned + size;
+        if new_ptr <= end {
             self.ptr.set(new_ptr);
             debug_assert!(aligned != 0, "bump returned null for {layout:?}");
-            // SAFETY: `aligned >= ptr >= GRANULE`.
+            // SAFETY: `aligned >= ptr`, non-zero inside a chunk.
             Some(unsafe { NonNull::new_unchecked(aligned as *mut u8) })
         } else {
             None
@@ -602,8 +626,8 @@ impl Bump {
         if self.base.get() == 0 {
             return None;
         }
-        let aligned = round_up(self.ptr.get(), align.max(GRANULE))?;
-        let new_ptr = aligned.checked_add(round_up(size, GRANULE)?)?;
+        let aligned = round_up(self.ptr.get(), align)?;
+        let new_ptr = aligned.checked_add(size)?;
         if new_ptr > self.end.get() {
             return None;
         }
@@ -621,6 +645,8 @@ impl Bump {
         if size >= Self::LARGE_THRESHOLD {
             return self.alloc_large(size, align);
         }
+        // A freed large block may have left room under the limit.
+        self.clamp_end();
         if let Some(p) = self.bump_current(size, align) {
             return Ok(p);
         }
@@ -640,25 +666,33 @@ impl Bump {
         debug_assert!(align <= page, "align {align} above the page size {page}");
         // The chunk starts on a page boundary, so the block starts at its
         // base whatever its alignment.
-        let need = round_up(size, GRANULE)
-            .and_then(|n| n.checked_add(FOOTER))
-            .ok_or(AllocError)?;
-        let mut len = round_up(need.max(self.next_chunk.get()), page).ok_or(AllocError)?;
-        if self.mapped.get().saturating_add(len) > self.limit_bytes() {
-            len = round_up(need, page).ok_or(AllocError)?;
-            if self.mapped.get().saturating_add(len) > self.limit_bytes() {
-                return Err(AllocError);
-            }
+        // Once the current chunk is retired, the limit leaves `room` bytes
+        // (its used part stays counted).
+        let room = self.room();
+        if size > room {
+            return Err(AllocError);
         }
+        let need = size.checked_add(FOOTER).ok_or(AllocError)?;
+        let want = self
+            .next_chunk
+            .get()
+            .min(room.saturating_add(FOOTER))
+            .max(need);
+        let len = round_up(want, page).ok_or(AllocError)?;
         let base = map_anon(len).ok_or(AllocError)?;
+        let had_chunk = self.base.get() != 0;
         self.retire_current();
         self.base.set(base);
         self.len.set(len);
         self.ptr.set(base);
-        self.end.set(base + len - FOOTER);
         self.mapped.set(self.mapped.get() + len);
-        self.next_chunk
-            .set((self.next_chunk.get().saturating_mul(2)).min(Self::MAX_CHUNK));
+        self.clamp_end();
+        // The second chunk is as large as the first, then they double: the
+        // total stays a power of two times the first chunk.
+        if had_chunk {
+            self.next_chunk
+                .set((self.next_chunk.get().saturating_mul(2)).min(Self::MAX_CHUNK));
+        }
         Ok(())
     }
 
@@ -668,8 +702,7 @@ impl Bump {
         if base == 0 {
             return;
         }
-        let footer = self.end.get() as *mut Footer;
-        debug_assert_eq!(self.end.get(), base + self.len.get() - FOOTER);
+        let footer = (base + self.len.get() - FOOTER) as *mut Footer;
         // SAFETY: the last FOOTER bytes of the chunk are ours (never handed
         // out) and aligned: the chunk ends on a page boundary and FOOTER is
         // a multiple of the word size.
@@ -678,6 +711,7 @@ impl Bump {
                 prev: self.retired.get(),
                 base,
                 len: self.len.get(),
+                used: self.ptr.get() - base,
             });
         }
         self.retired.set(footer);
@@ -693,23 +727,25 @@ impl Bump {
         // the block at `p` is the most recent one: then no other block
         // lives in the chunk.
         debug_assert!(
-            base <= p && p + granules(old_size) == self.ptr.get(),
+            base <= p && p + old_size == self.ptr.get(),
             "extend_chunk: the block at {p:#x} ({old_size} bytes) is not the most recent one \
              of the chunk at {base:#x} (bump pointer {:#x})",
             self.ptr.get()
         );
         let page = page_size();
-        let need = (p - base)
-            .checked_add(round_up(new_size, GRANULE)?)?
-            .checked_add(FOOTER)?;
-        let others = self.mapped.get() - len;
-        let mut new_len = round_up(need.max(len.saturating_mul(2)), page)?;
-        if others.saturating_add(new_len) > self.limit_bytes() {
-            new_len = round_up(need, page)?;
-            if others.saturating_add(new_len) > self.limit_bytes() {
-                return None;
-            }
+        // The room the limit leaves for blocks from `p` on (the block's
+        // own bytes are counted in `used_bytes`).
+        let room = self.room().saturating_add(old_size);
+        if new_size > room {
+            return None;
         }
+        let need = (p - base).checked_add(new_size)?.checked_add(FOOTER)?;
+        let others = self.mapped.get() - len;
+        let want = len
+            .saturating_mul(2)
+            .min((p - base).saturating_add(room).saturating_add(FOOTER))
+            .max(need);
+        let new_len = round_up(want, page)?;
         // SAFETY: our own chunk. Without MAYMOVE it grows in place or not
         // at all: every block keeps its address.
         let grown = unsafe {
@@ -743,10 +779,10 @@ impl Bump {
         };
         self.base.set(new_base);
         self.len.set(new_len);
-        self.end.set(new_base + new_len - FOOTER);
         self.mapped.set(others + new_len);
         let q = new_base + (p - base);
-        self.ptr.set(q + granules(new_size));
+        self.ptr.set(q + new_size);
+        self.clamp_end();
         NonNull::new(q as *mut u8)
     }
 
@@ -775,7 +811,7 @@ impl Bump {
             // SAFETY: a large block of ours (the caller's contract).
             return unsafe { self.resize_large(p, new.size()) }.ok_or(AllocError);
         }
-        let last = !large && p + granules(old.size()) == self.ptr.get();
+        let last = !large && p + old.size() == self.ptr.get();
         if last
             && aligned
             && new.size() < Self::LARGE_THRESHOLD
@@ -834,7 +870,7 @@ impl Bump {
     ) -> Result<NonNull<u8>, AllocError> {
         let p = ptr.as_ptr() as usize;
         let large = old.size() >= Self::LARGE_THRESHOLD;
-        let last = !large && p + granules(old.size()) == self.ptr.get();
+        let last = !large && p + old.size() == self.ptr.get();
         if last {
             self.ptr.set(p);
         }
@@ -853,7 +889,7 @@ impl Bump {
             }
             Err(e) => {
                 if last {
-                    self.ptr.set(p + granules(old.size()));
+                    self.ptr.set(p + old.size());
                 }
                 Err(e)
             }
@@ -865,7 +901,7 @@ impl Bump {
         let page = page_size();
         let off = HEADER.max(align);
         let len = round_up(size.checked_add(off).ok_or(AllocError)?, page).ok_or(AllocError)?;
-        if self.mapped.get().saturating_add(len) > self.limit_bytes() {
+        if size > self.room() {
             return Err(AllocError);
         }
         let base = map_anon(len).ok_or(AllocError)?;
@@ -909,7 +945,7 @@ impl Bump {
         let off = p - base;
         let new_len = round_up(off.checked_add(new_size)?, page_size())?;
         let others = self.mapped.get() - len;
-        if new_len > len && others.saturating_add(new_len) > self.limit_bytes() {
+        if new_size > size && new_size - size > self.room() {
             return None;
         }
         let new_hdr = if new_len == len {
@@ -1008,7 +1044,9 @@ impl Bump {
         let mut f = self.retired.replace(ptr::null_mut());
         while !f.is_null() {
             // SAFETY: a footer we wrote; read before its chunk goes.
-            let Footer { prev, base, len } = unsafe { f.read() };
+            let Footer {
+                prev, base, len, ..
+            } = unsafe { f.read() };
             // SAFETY: the caller guarantees the chunk is unused.
             unsafe { unmap(base, len) };
             f = prev;
