@@ -71,9 +71,15 @@ use core::alloc::Layout;
 use core::cell::Cell;
 use core::ffi::c_void;
 use core::fmt;
+use core::mem;
 use core::ptr::{self, NonNull};
 
 use super::chunk::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
+pub use super::chunks::{ChunkIter, ChunkRawIter};
+pub use super::string::String;
+#[cfg(feature = "allocator-api2")]
+pub use super::vec::VecExt;
+pub use super::with::AllocOrInitError;
 use crate::flags::{Advice, MremapFlags};
 use crate::{page_size, sys};
 
@@ -95,12 +101,12 @@ impl core::error::Error for AllocError {}
 /// the retired chunks for `reset` and `Drop`. The last `FOOTER` bytes of a
 /// chunk are never handed out.
 #[repr(C)]
-struct Footer {
-    prev: *mut Footer,
-    base: usize,
-    len: usize,
+pub(super) struct Footer {
+    pub(super) prev: *mut Footer,
+    pub(super) base: usize,
+    pub(super) len: usize,
     /// Bytes used from `base` (the chunk's blocks are `base..base+used`).
-    used: usize,
+    pub(super) used: usize,
 }
 
 /// Room kept for the footer at the end of every chunk.
@@ -110,18 +116,20 @@ const FOOTER: usize = core::mem::size_of::<Footer>().next_multiple_of(16);
 /// `max(HEADER, align)` bytes, which is at most a page, so the header is at
 /// the page boundary just below the block.
 #[repr(C)]
-struct Large {
+pub(super) struct Large {
     /// Older large block.
-    prev: *mut Large,
+    pub(super) prev: *mut Large,
     /// Newer large block (null for the newest, which `Bump::large` holds).
-    next: *mut Large,
+    pub(super) next: *mut Large,
     /// Length of the mapping.
-    len: usize,
+    pub(super) len: usize,
     /// Size of the block, for `used_bytes`.
-    size: usize,
+    pub(super) size: usize,
+    /// Offset of the block from the header (`max(HEADER, align)`).
+    pub(super) off: usize,
 }
 
-const HEADER: usize = core::mem::size_of::<Large>();
+const HEADER: usize = core::mem::size_of::<Large>().next_power_of_two();
 
 const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
 
@@ -915,6 +923,7 @@ impl Bump {
                 next: ptr::null_mut(),
                 len,
                 size,
+                off,
             });
             if !head.is_null() {
                 (*head).next = hdr;
@@ -924,6 +933,35 @@ impl Bump {
         self.mapped.set(self.mapped.get() + len);
         self.large_used.set(self.large_used.get() + size);
         NonNull::new((base + off) as *mut u8).ok_or(AllocError)
+    }
+
+    /// The start and used length of the current chunk (`(0, 0)` without
+    /// one).
+    pub(super) fn current_used(&self) -> (usize, usize) {
+        match self.base.get() {
+            0 => (0, 0),
+            base => (base, self.ptr.get() - base),
+        }
+    }
+
+    /// The newest retired chunk's footer (null without one).
+    pub(super) fn retired_head(&self) -> *const Footer {
+        self.retired.get()
+    }
+
+    /// The newest large block's header (null without one).
+    pub(super) fn large_head(&self) -> *const Large {
+        self.large.get()
+    }
+
+    /// The address of the block whose header is `hdr`.
+    ///
+    /// # Safety
+    ///
+    /// `hdr` is a live large block's header of some arena.
+    pub(super) unsafe fn large_block(hdr: *const Large) -> usize {
+        // SAFETY: the caller's live header.
+        hdr as usize + unsafe { (*hdr).off }
     }
 
     /// The header of the large block at `p`.
@@ -1012,6 +1050,7 @@ impl Bump {
                 next,
                 len,
                 size,
+                ..
             } = hdr.read();
             if !prev.is_null() {
                 (*prev).next = next;
@@ -1068,6 +1107,59 @@ impl Drop for Bump {
     }
 }
 
+/// Gives a fresh block back when dropped: armed while an initialiser runs,
+/// so that a panic (or, by an explicit drop, an `Err`) rolls the arena
+/// back, alignment padding included. The bytes are reused only if the block
+/// is still the most recent one (the initialiser allocated nothing that is
+/// still live after it).
+pub(super) struct Rollback<'a> {
+    bump: &'a Bump,
+    /// The bump pointer before the block was allocated.
+    mark: usize,
+    pub(super) ptr: NonNull<u8>,
+    layout: Layout,
+}
+
+impl<'a> Rollback<'a> {
+    /// Allocates a block for `layout`, armed to be given back.
+    #[inline(always)]
+    pub(super) fn alloc(bump: &'a Bump, layout: Layout) -> Result<Self, AllocError> {
+        let mark = bump.ptr.get();
+        let ptr = bump.try_alloc_layout(layout)?;
+        Ok(Self {
+            bump,
+            mark,
+            ptr,
+            layout,
+        })
+    }
+
+    /// Keeps the block: the caller hands it out.
+    #[inline(always)]
+    pub(super) fn keep(self) -> NonNull<u8> {
+        let p = self.ptr;
+        mem::forget(self);
+        p
+    }
+}
+
+impl Drop for Rollback<'_> {
+    fn drop(&mut self) {
+        let (b, p) = (self.bump, self.ptr.as_ptr() as usize);
+        let small = self.layout.size() < Bump::LARGE_THRESHOLD;
+        if small && b.ptr.get() == p + self.layout.size() && (b.base.get()..=p).contains(&self.mark)
+        {
+            // Still the most recent block, in the chunk the mark is in: the
+            // padding before it goes back too.
+            b.ptr.set(self.mark);
+        } else {
+            // SAFETY: `ptr` is a block of `bump` with `layout`, never handed
+            // to the caller (`keep` forgets the guard).
+            unsafe { b.dealloc(self.ptr, self.layout) };
+        }
+    }
+}
+
 /// `x`, hidden from the optimizer (no instruction).
 #[inline(always)]
 fn opaque(mut x: usize) -> usize {
@@ -1080,7 +1172,7 @@ fn opaque(mut x: usize) -> usize {
 
 #[cold]
 #[inline(never)]
-fn oom(layout: Layout) -> ! {
+pub(super) fn oom(layout: Layout) -> ! {
     panic!(
         "rawmap::Bump: cannot allocate {} bytes aligned to {}",
         layout.size(),
