@@ -15,6 +15,7 @@
 //! (`chunk.rs`: map, unmap, round up).
 
 pub mod bump;
+mod cache;
 mod chunk;
 mod chunks;
 pub mod global;
