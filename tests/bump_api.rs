@@ -263,6 +263,10 @@ fn extend_from_slice_copy_on_an_arena_vec() {
     assert_eq!(&v[..5], &[1, 2, 3, 4, 5]);
     assert_eq!(v[2002], 5);
     assert!(b.contains(&v[2002]));
+    let mut w = AVec::new_in(&b);
+    w.extend_from_slices_copy(&[&[1u8, 2][..], &[], &[3; 40]]);
+    assert_eq!(w.len(), 42);
+    assert_eq!((w[0], w[1], w[41]), (1, 2, 3));
 }
 
 #[test]

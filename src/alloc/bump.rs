@@ -1162,6 +1162,7 @@ impl<'a> Rollback<'a> {
 }
 
 impl Drop for Rollback<'_> {
+    #[inline]
     fn drop(&mut self) {
         let (b, p) = (self.bump, self.ptr.as_ptr() as usize);
         let small = self.layout.size() < Bump::LARGE_THRESHOLD;

@@ -52,9 +52,18 @@ impl<'bump> String<'bump> {
     /// # Panics
     ///
     /// If the allocation fails.
+    #[inline]
     pub fn with_capacity_in(cap: usize, bump: &'bump Bump) -> Self {
         let mut s = Self::new_in(bump);
-        s.reserve(cap);
+        if cap > 0 {
+            // One block of exactly `cap` bytes (`Layout` of bytes: only the
+            // size can be invalid).
+            let Ok(layout) = Layout::array::<u8>(cap) else {
+                oom(Layout::new::<u8>())
+            };
+            s.ptr = bump.alloc_layout(layout);
+            s.cap = cap;
+        }
         s
     }
 
@@ -63,9 +72,11 @@ impl<'bump> String<'bump> {
     /// # Panics
     ///
     /// If the allocation fails.
+    #[inline]
     pub fn from_str_in(s: &str, bump: &'bump Bump) -> Self {
         let mut out = Self::with_capacity_in(s.len(), bump);
-        out.push_str(s);
+        // SAFETY: the buffer holds `s.len()` bytes, all free; `s` is UTF-8.
+        unsafe { out.append(s.as_bytes()) };
         out
     }
 
@@ -119,6 +130,7 @@ impl<'bump> String<'bump> {
     /// # Panics
     ///
     /// If the allocation fails (see [`String::try_reserve`]).
+    #[inline]
     pub fn reserve(&mut self, additional: usize) {
         if self.try_reserve(additional).is_err() {
             oom(
@@ -135,6 +147,7 @@ impl<'bump> String<'bump> {
     ///
     /// [`AllocError`] when the size overflows or the arena cannot grow;
     /// the string is left as it was.
+    #[inline]
     pub fn try_reserve(&mut self, additional: usize) -> Result<(), AllocError> {
         if self.cap - self.len >= additional {
             return Ok(());
@@ -171,6 +184,7 @@ impl<'bump> String<'bump> {
     /// # Panics
     ///
     /// If the allocation fails (see [`String::try_push_str`]).
+    #[inline]
     pub fn push_str(&mut self, s: &str) {
         self.reserve(s.len());
         // SAFETY: room for `s.len()` more bytes was made just above.
@@ -183,6 +197,7 @@ impl<'bump> String<'bump> {
     ///
     /// [`AllocError`] when the buffer cannot grow; the string is left as
     /// it was.
+    #[inline]
     pub fn try_push_str(&mut self, s: &str) -> Result<(), AllocError> {
         self.try_reserve(s.len())?;
         // SAFETY: room for `s.len()` more bytes was made just above.
@@ -205,6 +220,7 @@ impl<'bump> String<'bump> {
     ///
     /// The buffer has room for `bytes.len()` more bytes, and `bytes` is
     /// valid UTF-8.
+    #[inline(always)]
     unsafe fn append(&mut self, bytes: &[u8]) {
         // SAFETY: room made by the caller; `bytes` cannot overlap our
         // unused tail (nothing else references it).
@@ -234,6 +250,7 @@ impl<'bump> String<'bump> {
 }
 
 impl Drop for String<'_> {
+    #[inline]
     fn drop(&mut self) {
         if self.cap > 0 {
             // SAFETY: our buffer, a block of `bump` with `cap` bytes at

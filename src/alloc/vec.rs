@@ -16,7 +16,8 @@ use allocator_api2::vec::Vec;
 /// let mut v = Vec::new_in(&bump);
 /// v.extend_from_slice_copy(&[1u32, 2, 3]);
 /// v.extend_from_slice_copy(&[4]);
-/// assert_eq!(v, [1, 2, 3, 4]);
+/// v.extend_from_slices_copy(&[&[5, 6], &[], &[7]]);
+/// assert_eq!(v, [1, 2, 3, 4, 5, 6, 7]);
 /// ```
 pub trait VecExt<T: Copy> {
     /// Appends a copy of `src`: one `reserve`, then one `memcpy` (no
@@ -26,6 +27,14 @@ pub trait VecExt<T: Copy> {
     ///
     /// If the allocation fails, as `Vec::reserve`.
     fn extend_from_slice_copy(&mut self, src: &[T]);
+
+    /// Appends a copy of each slice of `srcs` in turn, after one `reserve`
+    /// for all of them.
+    ///
+    /// # Panics
+    ///
+    /// If the allocation fails, or the total length overflows `usize`.
+    fn extend_from_slices_copy(&mut self, srcs: &[&[T]]);
 }
 
 impl<T: Copy, A: Allocator> VecExt<T> for Vec<T, A> {
@@ -40,5 +49,25 @@ impl<T: Copy, A: Allocator> VecExt<T> for Vec<T, A> {
             core::ptr::copy_nonoverlapping(src.as_ptr(), self.as_mut_ptr().add(len), src.len());
             self.set_len(len + src.len());
         }
+    }
+
+    #[inline]
+    fn extend_from_slices_copy(&mut self, srcs: &[&[T]]) {
+        let total = srcs
+            .iter()
+            .try_fold(0usize, |n, s| n.checked_add(s.len()))
+            .expect("extend_from_slices_copy: total length overflows usize");
+        self.reserve(total);
+        let mut len = self.len();
+        for src in srcs {
+            // SAFETY: room for `total` more elements was reserved above, and
+            // `len` stays within it; as in `extend_from_slice_copy`.
+            unsafe {
+                core::ptr::copy_nonoverlapping(src.as_ptr(), self.as_mut_ptr().add(len), src.len());
+            }
+            len += src.len();
+        }
+        // SAFETY: the first `len` elements are initialised.
+        unsafe { self.set_len(len) };
     }
 }
