@@ -578,13 +578,24 @@ impl Bump {
     /// Frees every block at once, keeping the current chunk (the newest,
     /// hence largest) mapped for reuse. O(1) when the arena has one chunk
     /// and no large block; otherwise one `munmap` per other mapping.
+    #[inline]
     pub fn reset(&mut self) {
-        // SAFETY: `&mut self`: no block of this arena is borrowed any more.
-        unsafe { self.unmap_all_but_current() };
-        let base = self.base.get();
-        self.ptr.set(base);
+        if !self.retired.get().is_null() || !self.large.get().is_null() {
+            // SAFETY: `&mut self`: no block of this arena is borrowed any more.
+            unsafe { self.unmap_all_but_current() };
+        }
+        self.ptr.set(self.base.get());
         self.mapped.set(self.len.get());
-        self.clamp_end();
+        // Without a limit `end` is the footer already.
+        if self.limit.get().is_some() {
+            self.clamp_end();
+        }
+        debug_assert!(
+            self.base.get() == 0 || self.end.get() <= self.base.get() + self.len.get() - FOOTER,
+            "end {:#x} past the footer of the chunk at {:#x}",
+            self.end.get(),
+            self.base.get()
+        );
     }
 
     /// Like [`Bump::reset`], then gives the used pages of the kept chunk
@@ -1132,7 +1143,8 @@ impl Drop for Bump {
 /// still live after it).
 pub(super) struct Rollback<'a> {
     bump: &'a Bump,
-    /// The bump pointer before the block was allocated.
+    /// The bump pointer before the block was allocated, if the block came
+    /// from the fast path (same chunk); 0 otherwise.
     mark: usize,
     pub(super) ptr: NonNull<u8>,
     layout: Layout,
@@ -1142,8 +1154,11 @@ impl<'a> Rollback<'a> {
     /// Allocates a block for `layout`, armed to be given back.
     #[inline(always)]
     pub(super) fn alloc(bump: &'a Bump, layout: Layout) -> Result<Self, AllocError> {
-        let mark = bump.ptr.get();
-        let ptr = bump.try_alloc_layout(layout)?;
+        let before = bump.ptr.get();
+        let (ptr, mark) = match bump.bump_fast(layout) {
+            Some(p) => (p, before),
+            None => (bump.alloc_slow(layout)?, 0),
+        };
         Ok(Self {
             bump,
             mark,
@@ -1165,9 +1180,8 @@ impl Drop for Rollback<'_> {
     #[inline]
     fn drop(&mut self) {
         let (b, p) = (self.bump, self.ptr.as_ptr() as usize);
-        let small = self.layout.size() < Bump::LARGE_THRESHOLD;
-        if small && b.ptr.get() == p + self.layout.size() && (b.base.get()..=p).contains(&self.mark)
-        {
+        // A fast-path block is small and in the chunk of `mark`.
+        if self.mark != 0 && b.ptr.get() == p + self.layout.size() {
             // Still the most recent block, in the chunk the mark is in: the
             // padding before it goes back too.
             b.ptr.set(self.mark);
