@@ -634,7 +634,16 @@ impl Bump {
         // No overflow: user-space addresses stay far below 2^63, and size
         // and align are small here. Without a chunk, `ptr == end == 0` and
         // `new_ptr >= size > 0`: no room.
-        let aligned = (ptr + (align - 1)) & !(align - 1);
+        // A run of blocks of one type keeps the pointer aligned: testing it
+        // (a predicted branch) keeps the mask off the chain from one bump to
+        // the next (measured 0.38 against 0.70 ns per `u32`). Both sides
+        // fold away for alignment 1.
+        let aligned = if ptr & (align - 1) == 0 {
+            ptr
+        } else {
+            core::hint::cold_path();
+            (ptr + (align - 1)) & !(align - 1)
+        };
         let new_ptr = aligned + size;
         if new_ptr <= end {
             self.ptr.set(new_ptr);
