@@ -12,7 +12,7 @@
 //!   a sealed memfd or anonymous memory.
 //! - [`Errno`], the typed [`flags`], [`OwnedFd`]/[`BorrowedFd`]
 //!   and [`page_size`].
-//! - [`Bump`], an upward bump arena on anonymous mappings (the
+//! - [`alloc`]: [`Bump`], an upward bump arena on anonymous mappings (the
 //!   `allocator-api2` feature adds `Allocator` for `&Bump`), and
 //!   [`GlobalBump`], a lock-free `#[global_allocator]` for no-libc programs.
 //! - `rt` (feature `rt`, only for programs that have no libc): a `_start`
@@ -41,11 +41,10 @@ compile_error!("rawmap supports x86_64, aarch64 and riscv64");
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod bump;
+pub mod alloc;
 pub mod fd;
 pub mod file;
 pub mod flags;
-pub mod global_bump;
 pub mod mmap;
 pub mod page;
 pub mod path;
@@ -53,14 +52,13 @@ pub mod path;
 pub mod rt;
 pub mod sys;
 
-pub use bump::{AllocError, Bump};
+pub use alloc::{AllocError, Bump, GlobalBump, bump, global as global_bump};
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 pub use file::File;
 pub use flags::{
     Advice, FallocateFlags, FdFlags, FileAdvice, MapFlags, MemfdFlags, MlockFlags, Mode,
     MremapFlags, MsyncFlags, OFlags, ProtFlags, SealFlags,
 };
-pub use global_bump::GlobalBump;
 pub use mmap::{MapOptions, Mmap, MmapMut, MmapRaw};
 pub use page::page_size;
 pub use sys::Errno;

@@ -1,5 +1,7 @@
 //! Large blocks live in mappings of their own, visible in /proc/self/maps
-//! and gone once freed; a dropped `Bump` leaves no mapping behind.
+//! and gone once freed; a dropped `Bump` leaves no mapping behind but the
+//! chunk it gives to the bounded cache of dropped chunks, which
+//! `Bump::release_cache` unmaps.
 //!
 //! One test only, so that no other thread of this binary maps memory into
 //! the ranges being checked.
@@ -46,9 +48,45 @@ fn large_blocks_own_mappings_and_drop_unmaps() {
     let small = b.alloc(7u64) as *mut u64 as usize;
     let big = b.alloc_layout(l).as_ptr() as usize;
     assert!(range(small).is_some() && range(big).is_some());
+    let chunk = b.chunk_len();
     drop(b);
-    assert!(range(small).is_none(), "chunk still mapped after drop");
     assert!(range(big).is_none(), "large block still mapped after drop");
+    // The chunk went to the process-wide cache of dropped chunks (this is
+    // the binary's only test, so the cache was empty): still mapped until
+    // a new arena takes it or the cache is released.
+    assert!(
+        range(small).is_some(),
+        "the dropped arena's chunk is cached"
+    );
+    assert_eq!(Bump::release_cache(), chunk);
+    assert!(
+        range(small).is_none(),
+        "chunk still mapped after release_cache"
+    );
+    assert_eq!(Bump::release_cache(), 0, "nothing left");
+
+    // A fresh arena takes a cached chunk of its own length: the same
+    // mapping again, no mmap.
+    let a = Bump::new();
+    let first = a.alloc(1u8) as *mut u8 as usize;
+    drop(a);
+    let a = Bump::new();
+    let again = a.alloc(2u8) as *mut u8 as usize;
+    assert_eq!(again, first, "the cached chunk was reused");
+    assert_eq!(a.mapped_bytes(), chunk);
+    drop(a);
+    // The cache is bounded: of 6 arenas dropped at once, 4 chunks are kept
+    // and the others unmapped right away.
+    let arenas: Vec<Bump> = (0..6).map(|_| Bump::new()).collect();
+    let firsts: Vec<usize> = arenas
+        .iter()
+        .map(|a| a.alloc(0u8) as *mut u8 as usize)
+        .collect();
+    drop(arenas);
+    let kept = firsts.iter().filter(|&&p| range(p).is_some()).count();
+    assert_eq!(kept, 4, "4 chunks cached, 2 unmapped");
+    assert_eq!(Bump::release_cache(), 4 * chunk);
+    assert!(firsts.iter().all(|&p| range(p).is_none()));
 
     // GlobalBump: a large block is a page-aligned mapping of its own,
     // grown by mremap and unmapped by dealloc.

@@ -222,3 +222,47 @@ fn a_doubling_buffer_like_std_vec() {
         A.dealloc(p.cast(), l);
     }
 }
+
+/// Which of the `pages` pages from `base` (page aligned) are resident.
+fn resident(base: usize, pages: usize) -> Vec<bool> {
+    let mut vec = vec![0u8; pages];
+    // SAFETY: `base..base + pages * page` is mapped (a chunk of ours);
+    // mincore writes one byte per page into `vec`.
+    let r = unsafe { libc::mincore(base as *mut _, pages * page_size(), vec.as_mut_ptr()) };
+    assert_eq!(r, 0, "mincore: {}", std::io::Error::last_os_error());
+    vec.iter().map(|&b| b & 1 != 0).collect()
+}
+
+#[test]
+fn zeroed_blocks_from_a_fresh_chunk_are_not_written() {
+    static A: GlobalBump = GlobalBump::new();
+    let page = page_size();
+    // The first block maps a fresh chunk: it is zero already, and zeroing it
+    // by hand would fault in every page. Below the large threshold, so it is
+    // bumped from the chunk.
+    let size = GlobalBump::LARGE_THRESHOLD - 1;
+    let l = Layout::from_size_align(size, 8).unwrap();
+    // SAFETY: a non-zero size; the block is only read within bounds.
+    unsafe {
+        let p = A.alloc_zeroed(l);
+        assert!(!p.is_null());
+        let first = (p as usize).next_multiple_of(page);
+        let pages = (p as usize + size - first) / page;
+        assert!(pages >= 1, "a {size}-byte block spans whole pages");
+        let res = resident(first, pages);
+        assert!(
+            res.iter().all(|&r| !r),
+            "alloc_zeroed wrote a fresh chunk: resident pages {res:?}"
+        );
+        assert!(holds(p, size, 0));
+        // A block in a chunk already in use is zeroed by hand (it may hold a
+        // rolled-back block's bytes).
+        let s = Layout::from_size_align(64, 8).unwrap();
+        let q = A.alloc(s);
+        fill(q, 64, 0xEE);
+        A.dealloc(q, s);
+        let z = A.alloc_zeroed(s);
+        assert_eq!(z, q);
+        assert!(holds(z, 64, 0));
+    }
+}

@@ -373,9 +373,9 @@ fn alloc_path(k: usize, g: &GlobalBump) -> u64 {
             // pointer is used with the layout it has at that moment.
             unsafe {
                 let bigger = Layout::from_size_align(4 * Bump::LARGE_THRESHOLD, 8).unwrap();
-                let q = b.grow(p, big, bigger).unwrap();
+                let q = b.grow_block(p, big, bigger).unwrap();
                 let small = Layout::from_size_align(100, 8).unwrap();
-                let r = b.shrink(q.cast(), bigger, small).unwrap();
+                let r = b.shrink_block(q.cast(), bigger, small).unwrap();
                 b.dealloc(r.cast(), small);
             }
             let over_page = Layout::from_size_align(8, 2 * page).unwrap();

@@ -87,7 +87,7 @@ use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::bump::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
+use super::chunk::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
 use crate::flags::MremapFlags;
 use crate::{page_size, sys};
 
@@ -342,12 +342,18 @@ impl GlobalBump {
     #[cold]
     #[inline(never)]
     fn alloc_slow(&self, slot: &AtomicUsize, size: usize, align: usize) -> *mut u8 {
+        self.alloc_slow_fresh(slot, size, align).0
+    }
+
+    /// [`alloc_slow`](Self::alloc_slow), also telling whether the block is
+    /// fresh from the kernel (a new chunk or a large block: still zero).
+    fn alloc_slow_fresh(&self, slot: &AtomicUsize, size: usize, align: usize) -> (*mut u8, bool) {
         let page = page_size();
         if align > page || page > CHUNK {
-            return ptr::null_mut();
+            return (ptr::null_mut(), false);
         }
         if size >= LARGE {
-            return self.map_large(size);
+            return (self.map_large(size), true);
         }
         loop {
             let top = slot.load(Ordering::Acquire);
@@ -356,20 +362,20 @@ impl GlobalBump {
                 let new_top = aligned + size;
                 if new_top <= chunk_end(top) {
                     if self.swap_strong(slot, top, new_top) {
-                        return aligned as *mut u8;
+                        return (aligned as *mut u8, false);
                     }
                     self.contended();
                     continue;
                 }
             }
             let Some(base) = map_aligned_chunk() else {
-                return ptr::null_mut();
+                return (ptr::null_mut(), false);
             };
             // Start one byte in, so that `top` never rests on the base.
             let aligned = (base + 1 + (align - 1)) & !(align - 1);
             if self.swap_strong(slot, top, aligned + size) {
                 self.mapped.0.fetch_add(CHUNK, Ordering::Relaxed);
-                return aligned as *mut u8;
+                return (aligned as *mut u8, true);
             }
             // Another thread moved `top` first: retry in its chunk.
             self.contended();
@@ -510,14 +516,27 @@ unsafe impl GlobalAlloc for GlobalBump {
         self.alloc_slow(slot, size, align)
     }
 
+    /// Zeroes only what may have been used before: a block bumped from a
+    /// chunk already in use (its bytes may be a rolled-back block's). A
+    /// block at the start of a fresh chunk, or a large block, is fresh from
+    /// the kernel: already zero, and its pages are left untouched (not
+    /// faulted in).
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded from the caller.
-        let p = unsafe { self.alloc(layout) };
-        // Large blocks are fresh mappings, already zero.
-        if !p.is_null() && layout.size() < LARGE {
-            // SAFETY: a fresh block of `layout.size()` bytes.
-            unsafe { ptr::write_bytes(p, 0, layout.size()) };
+        let (size, align) = (layout.size(), layout.align());
+        let slot = self.slot();
+        if size < LARGE
+            && align <= FAST_ALIGN_MAX
+            && let Some(p) = self.bump(slot, size, align)
+        {
+            // SAFETY: a fresh block of `size` bytes.
+            unsafe { ptr::write_bytes(p, 0, size) };
+            return p;
+        }
+        let (p, fresh) = self.alloc_slow_fresh(slot, size, align);
+        if !p.is_null() && !fresh {
+            // SAFETY: a fresh block of `size` bytes.
+            unsafe { ptr::write_bytes(p, 0, size) };
         }
         p
     }
