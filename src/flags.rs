@@ -564,6 +564,7 @@ impl MemfdFlags {
     ///
     /// Returns `None` if `log2` does not fit the 6-bit field
     /// (`MFD_HUGE_MASK`).
+    #[must_use]
     pub const fn hugetlb_size(log2: u32) -> Option<Self> {
         if log2 > g::MFD_HUGE_MASK {
             return None;

@@ -643,7 +643,7 @@ impl Bump {
         let aligned = if ptr & (align - 1) == 0 {
             ptr
         } else {
-            core::hint::cold_path();
+            cold_path();
             (ptr + (align - 1)) & !(align - 1)
         };
         let new_ptr = aligned + size;
@@ -1281,3 +1281,9 @@ mod api2 {
         }
     }
 }
+
+/// `core::hint::cold_path` (stable since Rust 1.95) for the MSRV, 1.88: a
+/// call to a `#[cold]` function marks its branch as unlikely.
+#[cold]
+#[inline(never)]
+fn cold_path() {}

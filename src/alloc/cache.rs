@@ -109,6 +109,7 @@ impl Bump {
     /// touched) may stay with the process after every arena is gone; call
     /// this to give it back. Arenas in use are not affected, and the cache
     /// fills again as arenas are dropped.
+    #[must_use]
     pub fn release_cache() -> usize {
         let mut freed = 0;
         for slot in &CACHE {

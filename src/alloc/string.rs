@@ -81,6 +81,7 @@ impl<'bump> String<'bump> {
     }
 
     /// The string's bytes.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         // SAFETY: `ptr..ptr+len` is initialised UTF-8 (every method keeps
         // it so); `ptr` is dangling only with `len == 0`.
@@ -101,21 +102,25 @@ impl<'bump> String<'bump> {
     }
 
     /// Length in bytes.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether the string is empty.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Bytes the buffer holds without growing.
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.cap
     }
 
     /// The arena the buffer lives in.
+    #[must_use]
     pub fn bump(&self) -> &'bump Bump {
         self.bump
     }
@@ -236,6 +241,7 @@ impl<'bump> String<'bump> {
 
     /// Keeps the string in the arena for the arena's lifetime: the buffer
     /// is no longer given back on drop.
+    #[must_use]
     pub fn into_bump_str(self) -> &'bump mut str {
         let me = core::mem::ManuallyDrop::new(self);
         // SAFETY: as in `as_mut_str`; the buffer is a block of `'bump` that

@@ -84,6 +84,7 @@ impl MmapRaw {
     /// `PROT_WRITE` ([`prot`](Self::prot)): a read-only map raises
     /// SIGSEGV.
     #[inline]
+    #[must_use]
     pub fn as_mut_ptr(&self) -> *mut u8 {
         self.inner.ptr()
     }

@@ -26,6 +26,7 @@ pub struct IoSliceMut<'a> {
 impl<'a> IoSlice<'a> {
     /// Borrows `buf`.
     #[inline]
+    #[must_use]
     pub const fn new(buf: &'a [u8]) -> Self {
         Self {
             iov: iovec {
@@ -38,6 +39,7 @@ impl<'a> IoSlice<'a> {
 
     /// The buffer.
     #[inline]
+    #[must_use]
     pub fn as_slice(&self) -> &'a [u8] {
         // SAFETY: made from a `&'a [u8]` of exactly this pointer and length.
         unsafe { core::slice::from_raw_parts(self.iov.iov_base.cast(), self.iov.iov_len as usize) }
@@ -59,6 +61,7 @@ impl<'a> IoSliceMut<'a> {
 
     /// The buffer.
     #[inline]
+    #[must_use]
     pub fn as_slice(&self) -> &[u8] {
         // SAFETY: made from a `&'a mut [u8]` of this pointer and length,
         // borrowed for as long as `self`.
