@@ -64,7 +64,10 @@ pub fn kill(pid: Pid, sig: u32) -> Result<(), Errno> {
 /// held by other threads stay locked forever. The child should only make
 /// system calls (everything in [`crate::sys`] is fine) and then
 /// [`exit_group`]; it must not unwind back into code that expects to be in
-/// the parent.
+/// the parent. In particular it must not allocate (nor panic, which
+/// allocates) in a program that links libc: unlike glibc's `fork`, this
+/// one runs no `pthread_atfork` handlers, so a malloc lock another thread
+/// held stays locked in the child.
 #[inline]
 pub unsafe fn fork() -> Result<Pid, Errno> {
     // SAFETY: with no CLONE_VM and a null stack the child runs on a copy of

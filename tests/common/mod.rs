@@ -115,14 +115,22 @@ impl Drop for TmpFile {
     }
 }
 
-/// Runs `child` in a forked child process (raw fork) and returns how the
-/// child ended. The child's return value is its exit code; a panic in the
-/// child exits with 101. Nothing of the child unwinds into the test harness.
+/// Runs `child` in a forked child process and returns how the child ended.
+/// The child's return value is its exit code; a panic in the child exits
+/// with 101. Nothing of the child unwinds into the test harness.
+///
+/// The fork is glibc's, not `rawmap::sys::fork` (which `sys_process` tests
+/// on its own): the test binary links glibc and runs tests on several
+/// threads, and only glibc's fork resets malloc's locks in the child. After
+/// a raw fork, a child that allocates (a panic message does) deadlocks when
+/// another thread held a malloc lock at that moment: seen as a hang of
+/// `runner`'s panic case under qemu-riscv64.
 pub fn in_child(child: impl FnOnce() -> i32) -> WaitStatus {
     // SAFETY: the child only runs `child` and then exit_group; it never
     // returns into the harness. Tests keep `child` to system calls and
     // simple Rust.
-    let pid = unsafe { sys::fork() }.expect("fork");
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
     if pid == 0 {
         let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
         sys::exit_group(code);
