@@ -485,6 +485,7 @@ impl RawMap {
 /// (devices) have no meaningful size: an explicit `len` is passed on.
 fn file_len(fd: BorrowedFd<'_>, offset: u64, len: Option<usize>) -> Result<(usize, usize), Errno> {
     let st = sys::fstat(fd)?;
+    #[allow(clippy::unnecessary_cast)] // st_size is i64, but u64 on s390x
     let size = st.st_size as u64;
     let regular = st.st_mode & S_IFMT == S_IFREG;
     let page = page_size();
