@@ -29,6 +29,10 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "x86_64-unknown-linux-gnu"
 } else if cfg!(target_arch = "aarch64") {
     "aarch64-unknown-linux-gnu"
+} else if cfg!(target_arch = "powerpc64") {
+    "powerpc64le-unknown-linux-gnu"
+} else if cfg!(target_arch = "s390x") {
+    "s390x-unknown-linux-gnu"
 } else {
     "riscv64gc-unknown-linux-gnu"
 };
@@ -531,6 +535,10 @@ fn binaries_are_static_with_no_libc() {
         elf::EM_X86_64
     } else if cfg!(target_arch = "aarch64") {
         elf::EM_AARCH64
+    } else if cfg!(target_arch = "powerpc64") {
+        elf::EM_PPC64
+    } else if cfg!(target_arch = "s390x") {
+        elf::EM_S390
     } else {
         elf::EM_RISCV
     };
