@@ -1,8 +1,9 @@
 //! The no-libc example programs (`examples/nolibc`: `tour`, `mcat`, `mwc`,
 //! and `rt_check`, which exercises the runtime itself),
 //! built for this test's own target and run: natively on x86_64, under
-//! qemu-user for aarch64 and riscv64 (the binaries are static, so qemu
-//! needs no `-L` sysroot). Exact stdout, stderr and exit status are
+//! qemu-user for aarch64, riscv64, powerpc64le and s390x (the binaries are
+//! static, so qemu needs no `-L` sysroot). Exact stdout, stderr and exit
+//! status are
 //! compared, error cases included, and each binary's ELF headers are
 //! checked to prove it is static and links no libc.
 //!
