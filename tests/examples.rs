@@ -3,9 +3,8 @@
 //! built for this test's own target and run: natively on x86_64, under
 //! qemu-user for aarch64, riscv64, powerpc64le and s390x (the binaries are
 //! static, so qemu needs no `-L` sysroot). Exact stdout, stderr and exit
-//! status are
-//! compared, error cases included, and each binary's ELF headers are
-//! checked to prove it is static and links no libc.
+//! status are compared, error cases included, and each binary's ELF
+//! headers are checked to prove it is static and links no libc.
 //!
 //! The programs are a package of their own (rawmap's dev-dependency on
 //! itself with `std` would otherwise turn `std` on for them); they are
