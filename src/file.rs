@@ -198,6 +198,7 @@ impl File {
     ///
     /// `EBADF` (only for a descriptor that was closed behind our back).
     #[allow(clippy::len_without_is_empty)] // a size that needs a syscall
+    #[allow(clippy::unnecessary_cast)] // st_size is i64, but u64 on s390x
     pub fn len(&self) -> Result<u64, Errno> {
         // st_size is never negative for a file that fstat describes.
         sys::fstat(self.as_fd()).map(|st| st.st_size as u64)

@@ -1,8 +1,8 @@
 //! Memory mapping for Linux with **no libc at all**.
 //!
 //! rawmap issues `mmap`, `munmap`, `openat`, `ftruncate` and friends as
-//! inline system calls on x86_64, aarch64 and riscv64, decodes the kernel's
-//! `-errno` into [`Errno`], and builds on that:
+//! inline system calls on x86_64, aarch64, riscv64, powerpc64le and s390x,
+//! decodes the kernel's `-errno` into [`Errno`], and builds on that:
 //!
 //! - [`sys`]: the raw layer, one thin wrapper per system call, named and
 //!   ordered like the C functions (`mmap(addr, len, prot, flags, fd, offset)`).
@@ -34,9 +34,11 @@ compile_error!("rawmap supports Linux only");
 #[cfg(not(any(
     target_arch = "x86_64",
     target_arch = "aarch64",
-    target_arch = "riscv64"
+    target_arch = "riscv64",
+    all(target_arch = "powerpc64", target_endian = "little"),
+    target_arch = "s390x"
 )))]
-compile_error!("rawmap supports x86_64, aarch64 and riscv64");
+compile_error!("rawmap supports x86_64, aarch64, riscv64, powerpc64le and s390x");
 
 #[cfg(feature = "std")]
 extern crate std;

@@ -2,10 +2,10 @@
 //! `rt_check`, which exercises the runtime itself, and `alloc_check`, which
 //! uses the `alloc` crate),
 //! built for this test's own target and run: natively on x86_64, under
-//! qemu-user for aarch64 and riscv64 (the binaries are static, so qemu
-//! needs no `-L` sysroot). Exact stdout, stderr and exit status are
-//! compared, error cases included, and each binary's ELF headers are
-//! checked to prove it is static and links no libc.
+//! qemu-user for aarch64, riscv64, powerpc64le and s390x (the binaries are
+//! static, so qemu needs no `-L` sysroot). Exact stdout, stderr and exit
+//! status are compared, error cases included, and each binary's ELF
+//! headers are checked to prove it is static and links no libc.
 //!
 //! The programs are a package of their own (rawmap's dev-dependency on
 //! itself with `std` would otherwise turn `std` on for them); they are
@@ -31,6 +31,10 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "x86_64-unknown-linux-gnu"
 } else if cfg!(target_arch = "aarch64") {
     "aarch64-unknown-linux-gnu"
+} else if cfg!(target_arch = "powerpc64") {
+    "powerpc64le-unknown-linux-gnu"
+} else if cfg!(target_arch = "s390x") {
+    "s390x-unknown-linux-gnu"
 } else {
     "riscv64gc-unknown-linux-gnu"
 };
@@ -671,6 +675,10 @@ fn binaries_are_static_with_no_libc() {
         elf::EM_X86_64
     } else if cfg!(target_arch = "aarch64") {
         elf::EM_AARCH64
+    } else if cfg!(target_arch = "powerpc64") {
+        elf::EM_PPC64
+    } else if cfg!(target_arch = "s390x") {
+        elf::EM_S390
     } else {
         elf::EM_RISCV
     };

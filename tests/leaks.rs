@@ -78,6 +78,7 @@ fn anon(len: usize) -> *mut c_void {
 }
 
 /// Raw layer path `k`; returns a value so the work is not optimised away.
+#[allow(clippy::unnecessary_cast)] // st_size is i64, but u64 on s390x
 fn raw_path(k: usize, fx: &Fixture) -> u64 {
     let page = rawmap::page_size();
     match k {

@@ -22,9 +22,15 @@ fn return_42() -> Vec<u8> {
     let words: &[u32] = if cfg!(target_arch = "x86_64") {
         // mov eax, 42; ret
         return vec![0xB8, 42, 0, 0, 0, 0xC3];
+    } else if cfg!(target_arch = "s390x") {
+        // lghi %r2, 42; br %r14 (big-endian, 4 + 2 bytes)
+        return vec![0xA7, 0x29, 0x00, 42, 0x07, 0xFE];
     } else if cfg!(target_arch = "aarch64") {
         // mov w0, #42; ret
         &[0x5280_0540, 0xD65F_03C0]
+    } else if cfg!(target_arch = "powerpc64") {
+        // li r3, 42; blr (little-endian words: powerpc64le)
+        &[0x3860_002A, 0x4E80_0020]
     } else {
         // li a0, 42; ret
         &[0x02A0_0513, 0x0000_8067]

@@ -47,6 +47,7 @@ fn open(path: &CStr, flags: OFlags) -> OwnedFd {
     sys::open(path, flags, Mode::from_octal(0o600)).expect("open")
 }
 
+#[allow(clippy::unnecessary_cast)] // st_size is i64, but u64 on s390x
 fn file_size(fd: &OwnedFd) -> u64 {
     sys::fstat(fd.as_fd()).unwrap().st_size as u64
 }

@@ -37,6 +37,25 @@ pub unsafe fn mmap_anon(len: usize) -> usize {
              in("a2") prot, in("a3") flags, in("a4") usize::MAX, in("a5") 0usize,
              options(nostack, preserves_flags));
     }
+    #[cfg(target_arch = "powerpc64")]
+    // SAFETY: as above; `sc` clobbers r0, r3-r12 and cr0, and reports an
+    // error by setting CR0.SO with a positive errno (negated here).
+    unsafe {
+        asm!("sc", "bns 1f", "neg 3, 3", "1:",
+             inlateout("r0") sys_mmap => _, inlateout("r3") 0usize => ret,
+             inlateout("r4") len => _, inlateout("r5") prot => _, inlateout("r6") flags => _,
+             inlateout("r7") usize::MAX => _, inlateout("r8") 0usize => _,
+             lateout("r9") _, lateout("r10") _, lateout("r11") _, lateout("r12") _,
+             lateout("cr0") _, options(nostack, preserves_flags));
+    }
+    #[cfg(target_arch = "s390x")]
+    // SAFETY: as above; s390x's mmap takes a pointer to its six arguments
+    // (the old mmap, see src/sys/arch/s390x.rs), which the kernel only reads.
+    unsafe {
+        let args = [0usize, len, prot, flags, usize::MAX, 0];
+        asm!("svc 0", in("r1") sys_mmap, inlateout("r2") args.as_ptr() as usize => ret,
+             options(nostack, preserves_flags));
+    }
     ret
 }
 
@@ -65,6 +84,21 @@ pub unsafe fn munmap(addr: usize, len: usize) -> usize {
     // SAFETY: as above.
     unsafe {
         asm!("ecall", in("a7") sys_munmap, inlateout("a0") addr => ret, in("a1") len,
+             options(nostack, preserves_flags));
+    }
+    #[cfg(target_arch = "powerpc64")]
+    // SAFETY: as above (see mmap_anon for the clobbers).
+    unsafe {
+        asm!("sc", "bns 1f", "neg 3, 3", "1:",
+             inlateout("r0") sys_munmap => _, inlateout("r3") addr => ret,
+             inlateout("r4") len => _, lateout("r5") _, lateout("r6") _, lateout("r7") _,
+             lateout("r8") _, lateout("r9") _, lateout("r10") _, lateout("r11") _,
+             lateout("r12") _, lateout("cr0") _, options(nostack, preserves_flags));
+    }
+    #[cfg(target_arch = "s390x")]
+    // SAFETY: as above.
+    unsafe {
+        asm!("svc 0", in("r1") sys_munmap, inlateout("r2") addr => ret, in("r3") len,
              options(nostack, preserves_flags));
     }
     ret

@@ -15,8 +15,10 @@ if ! command -v hyperfine >/dev/null; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq hyperfine >/dev/null
 fi
 
-TARGETS=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu riscv64gc-unknown-linux-gnu)
-STRIP=(strip aarch64-linux-gnu-strip riscv64-linux-gnu-strip)
+TARGETS=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu riscv64gc-unknown-linux-gnu
+  powerpc64le-unknown-linux-gnu s390x-unknown-linux-gnu)
+STRIP=(strip aarch64-linux-gnu-strip riscv64-linux-gnu-strip powerpc64le-linux-gnu-strip
+  s390x-linux-gnu-strip)
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 export CARGO_TARGET_DIR=target/nolibc

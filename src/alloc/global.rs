@@ -176,10 +176,22 @@ fn stack_pointer() -> usize {
     unsafe {
         core::arch::asm!("mv {}, sp", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
     }
+    #[cfg(target_arch = "powerpc64")]
+    // SAFETY: reads a register into another; touches no memory or flags.
+    unsafe {
+        core::arch::asm!("mr {}, 1", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
+    }
+    #[cfg(target_arch = "s390x")]
+    // SAFETY: reads a register into another; touches no memory or flags.
+    unsafe {
+        core::arch::asm!("lgr {}, %r15", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
+    }
     #[cfg(not(any(
         target_arch = "x86_64",
         target_arch = "aarch64",
-        target_arch = "riscv64"
+        target_arch = "riscv64",
+        target_arch = "powerpc64",
+        target_arch = "s390x"
     )))]
     {
         let probe = 0u8;

@@ -602,6 +602,7 @@ fn file_len(
     len: Option<usize>,
 ) -> Result<(Result<usize, Errno>, usize), Errno> {
     let st = sys::fstat(fd)?;
+    #[allow(clippy::unnecessary_cast)] // st_size is i64, but u64 on s390x
     let size = st.st_size as u64;
     let regular = st.st_mode & S_IFMT == S_IFREG;
     let page = page_size();

@@ -46,7 +46,9 @@
 //! naked `_start` (one per architecture) passes that stack pointer to a Rust
 //! function with a 16-byte aligned stack and no return address (riscv64
 //! first loads the global pointer `gp` from `__global_pointer$`, which the
-//! linker's gp-relative relaxations rely on). That function records the
+//! linker's gp-relative relaxations rely on; powerpc64le computes its TOC
+//! pointer `r2` from `.TOC.`; s390x leaves the 160-byte register save area
+//! a callee may write below its caller's stack pointer). That function records the
 //! page size from the aux vector ([`page::init_from_auxv`](crate::page::init_from_auxv)),
 //! calls the function named in [`entry!`] and ends the process with
 //! [`exit_group`](crate::sys::exit_group) and its return value.

@@ -1,4 +1,5 @@
-//! The process entry point: a naked `_start` per architecture, and the Rust
+//! The process entry point: a naked `_start` per architecture (in
+//! `src/rt/start/<arch>.rs`, chosen by `target_arch`), and the Rust
 //! function it calls with the initial stack pointer.
 
 use super::Args;
@@ -8,83 +9,14 @@ unsafe extern "Rust" {
     safe fn __rawmap_rt_main(args: Args) -> i32;
 }
 
-/// The program entry point on x86_64.
-///
-/// At entry `rsp` points at `argc` (16-byte aligned by the ABI). Pass it as
-/// the first argument, align the stack anyway, clear the frame pointer and
-/// call [`start_rust`] so that it sees a normal call frame with no caller.
-///
-/// # Safety
-///
-/// Only the kernel may jump here, with the initial process stack.
-#[cfg(target_arch = "x86_64")]
-#[unsafe(naked)]
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _start() -> ! {
-    core::arch::naked_asm!(
-        "mov rdi, rsp",   // the initial stack: argc, argv..., 0, envp..., 0, auxv
-        "and rsp, -16",   // 16-byte aligned before the call (the ABI's rule)
-        "xor ebp, ebp",   // no frame above this one
-        "call {entry}",   // pushes a return address, as any call does
-        "ud2",            // start_rust never returns
-        entry = sym start_rust,
-    )
-}
+#[cfg_attr(target_arch = "x86_64", path = "start/x86_64.rs")]
+#[cfg_attr(target_arch = "aarch64", path = "start/aarch64.rs")]
+#[cfg_attr(target_arch = "riscv64", path = "start/riscv64.rs")]
+#[cfg_attr(target_arch = "powerpc64", path = "start/powerpc64.rs")]
+#[cfg_attr(target_arch = "s390x", path = "start/s390x.rs")]
+mod arch;
 
-/// The program entry point on aarch64.
-///
-/// At entry `sp` points at `argc`. Pass it in `x0`, align the stack, clear
-/// the frame pointer and link register, and branch to [`start_rust`].
-///
-/// # Safety
-///
-/// Only the kernel may jump here, with the initial process stack.
-#[cfg(target_arch = "aarch64")]
-#[unsafe(naked)]
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _start() -> ! {
-    core::arch::naked_asm!(
-        "mov x0, sp",         // the initial stack: argc, argv..., 0, envp..., 0, auxv
-        "and x1, x0, #-16",   // 16-byte aligned (sp cannot be an `and` operand)
-        "mov sp, x1",
-        "mov x29, xzr",       // no frame above this one
-        "mov x30, xzr",       // and no return address
-        "bl {entry}",
-        "brk #1",             // start_rust never returns
-        entry = sym start_rust,
-    )
-}
-
-/// The program entry point on riscv64.
-///
-/// First set the global pointer `gp` to `__global_pointer$` (the linker
-/// relaxes accesses near it into `gp`-relative ones, so it must be right
-/// before any Rust code runs; `norelax` keeps the linker from "relaxing"
-/// this very load into a use of the `gp` it sets). Then pass `sp` (pointing
-/// at `argc`) in `a0`, align the stack, clear `fp` and `ra`, and call
-/// [`start_rust`].
-///
-/// # Safety
-///
-/// Only the kernel may jump here, with the initial process stack.
-#[cfg(target_arch = "riscv64")]
-#[unsafe(naked)]
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn _start() -> ! {
-    core::arch::naked_asm!(
-        ".option push",
-        ".option norelax",
-        "lla gp, __global_pointer$",
-        ".option pop",
-        "mv a0, sp",          // the initial stack: argc, argv..., 0, envp..., 0, auxv
-        "andi sp, sp, -16",   // 16-byte aligned (the psABI's rule)
-        "mv fp, zero",        // no frame above this one
-        "mv ra, zero",        // and no return address
-        "call {entry}",
-        "unimp",              // start_rust never returns
-        entry = sym start_rust,
-    )
-}
+pub use arch::_start;
 
 /// Reads `argc`, `argv`, `envp` and the aux vector from the initial stack,
 /// records the page size and the aux vector, runs the `.init_array`

@@ -12,7 +12,8 @@ use crate::flags::{Mode, OFlags};
 use crate::path::Arg;
 
 /// `struct stat` for this architecture, from `linux_raw_sys` (its layout
-/// differs between x86_64 and the asm-generic arches).
+/// differs between x86_64, the asm-generic arches, powerpc64 and s390x, and
+/// s390x is big-endian).
 pub use linux_raw_sys::general::stat as Stat;
 
 /// Opens a file:

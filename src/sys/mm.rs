@@ -5,6 +5,7 @@ use core::ffi::c_void;
 
 use syscalls::{Sysno, raw};
 
+use super::arch;
 use super::errno::{Errno, ret_unit, ret_usize};
 use crate::fd::BorrowedFd;
 use crate::flags::{Advice, MapFlags, MlockFlags, MremapFlags, MsyncFlags, ProtFlags};
@@ -49,18 +50,8 @@ pub unsafe fn mmap(
         None => -1,
     };
     // SAFETY: the caller upholds the contract above; the kernel checks the
-    // arguments. The fd is sign-extended from an int, as the kernel expects.
-    let ret = unsafe {
-        raw::syscall6(
-            Sysno::mmap as usize,
-            addr as usize,
-            len,
-            prot.bits() as usize,
-            flags.bits() as usize,
-            fd as isize as usize,
-            offset as usize,
-        )
-    };
+    // arguments. How they reach it differs per arch (`arch.rs`).
+    let ret = unsafe { arch::mmap(addr as usize, len, prot.bits(), flags.bits(), fd, offset) };
     ret_usize(ret).map(|a| a as *mut c_void)
 }
 

@@ -1,9 +1,9 @@
 //! The raw layer: one thin wrapper per system call, no libc.
 //!
 //! Each function issues the system call inline (`syscall` on x86_64,
-//! `svc 0` on aarch64, `ecall` on riscv64, through the `syscalls` crate),
-//! decodes the kernel's `-errno` in [one place](Errno) and returns
-//! `Result<_, Errno>`. Names and argument order follow the C functions, so
+//! `svc 0` on aarch64 and s390x, `ecall` on riscv64, `sc` on powerpc64le,
+//! through the `syscalls` crate), decodes the kernel's `-errno` in
+//! [one place](Errno) and returns `Result<_, Errno>`. Names and argument order follow the C functions, so
 //! the seed's C code translates line by line:
 //!
 //! ```
@@ -26,10 +26,12 @@
 //! changes the protection of memory, `fork`) are `unsafe`; the others take
 //! [`BorrowedFd`](crate::BorrowedFd)s and slices and are safe.
 //!
-//! Architecture differences live in one file, `src/sys/arch.rs`: aarch64
-//! and riscv64 have no `open` system call, so [`open`] is
-//! `openat(AT_FDCWD, ..)` there.
-
+//! Architecture differences live in one place, `src/sys/arch.rs` and one
+//! file per arch under `src/sys/arch/`, each opening with a table of its
+//! quirks: aarch64 and riscv64 have no `open` system call, so [`open`] is
+//! `openat(AT_FDCWD, ..)` there; s390x passes `mmap`'s arguments in a
+//! block and `clone`'s stack before its flags.
+//!
 mod arch;
 mod errno;
 mod fallocate;

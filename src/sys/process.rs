@@ -70,10 +70,9 @@ pub fn kill(pid: Pid, sig: u32) -> Result<(), Errno> {
 /// held stays locked in the child.
 #[inline]
 pub unsafe fn fork() -> Result<Pid, Errno> {
-    // SAFETY: with no CLONE_VM and a null stack the child runs on a copy of
-    // the parent's stack, exactly like fork(2); the caller upholds the rest.
-    // The argument order after `flags` differs per arch, but all are 0.
-    ret_c_int(unsafe { raw::syscall5(Sysno::clone as usize, g::SIGCHLD as usize, 0, 0, 0, 0) })
+    // SAFETY: the caller upholds the contract above; `clone`'s argument
+    // order differs per arch (`arch.rs`).
+    ret_c_int(unsafe { super::arch::fork() })
 }
 
 /// How a child ended, as reported by [`wait4`].
