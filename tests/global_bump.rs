@@ -247,13 +247,25 @@ fn zeroed_blocks_from_a_fresh_chunk_are_not_written() {
         let p = A.alloc_zeroed(l);
         assert!(!p.is_null());
         let first = (p as usize).next_multiple_of(page);
-        let pages = (p as usize + size - first) / page;
-        assert!(pages >= 1, "a {size}-byte block spans whole pages");
-        let res = resident(first, pages);
-        assert!(
-            res.iter().all(|&r| !r),
-            "alloc_zeroed wrote a fresh chunk: resident pages {res:?}"
-        );
+        let pages = (p as usize + size).saturating_sub(first) / page;
+        if pages >= 1 {
+            let res = resident(first, pages);
+            assert!(
+                res.iter().all(|&r| !r),
+                "alloc_zeroed wrote a fresh chunk: resident pages {res:?}"
+            );
+        } else {
+            // With 64K pages a block below the large threshold need not
+            // hold a whole page (it does with 4K and 16K pages): then
+            // residency cannot show whether it was written.
+            assert!(
+                page > size / 2,
+                "a {size}-byte block spans no page of {page}"
+            );
+            eprintln!(
+                "page size {page}: the {size}-byte block holds no whole page; residency not checked"
+            );
+        }
         assert!(holds(p, size, 0));
         // A block in a chunk already in use is zeroed by hand (it may hold a
         // rolled-back block's bytes).
