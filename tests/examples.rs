@@ -58,15 +58,23 @@ fn dev_bin_dir() -> &'static Path {
 }
 
 /// `cargo build --profile PROFILE --bins` of `examples/nolibc` for
-/// [`TARGET`]; its output directory. With `RAWMAP_NOLIBC_TARGET_DIR` (the
-/// real-kernel lane, whose VMs have no cargo) the programs are already
-/// built there and no cargo runs.
+/// [`TARGET`]; its output directory.
 fn build_examples(profile: &str) -> PathBuf {
+    build_package("nolibc", profile)
+}
+
+/// `cargo build --profile PROFILE --bins` of the package
+/// `examples/PACKAGE` for [`TARGET`], into `target/PACKAGE` (so this nested
+/// cargo never waits for the outer one's lock on `target/`); the output
+/// directory. With `RAWMAP_NOLIBC_TARGET_DIR` (the real-kernel lane, whose
+/// VMs have no cargo) the programs are already built there and no cargo
+/// runs.
+fn build_package(package: &str, profile: &str) -> PathBuf {
     let dir = if profile == "dev" { "debug" } else { profile };
     if let Some(prebuilt) = std::env::var_os("RAWMAP_NOLIBC_TARGET_DIR") {
         return PathBuf::from(prebuilt).join(TARGET).join(dir);
     }
-    let target_dir = root().join("target").join("nolibc");
+    let target_dir = root().join("target").join(package);
     // `CARGO` is the cargo that runs this test; under qemu-user this
     // (guest) process starts the host's cargo, which qemu passes through.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -74,7 +82,7 @@ fn build_examples(profile: &str) -> PathBuf {
         .current_dir(root())
         .args(["build", "--profile", profile, "--bins", "--target", TARGET])
         .arg("--manifest-path")
-        .arg(root().join("examples/nolibc/Cargo.toml"))
+        .arg(root().join("examples").join(package).join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target_dir)
         .env_remove("CARGO_BUILD_TARGET")
         .env_remove("RUSTFLAGS")
@@ -84,7 +92,7 @@ fn build_examples(profile: &str) -> PathBuf {
         .expect("run cargo");
     assert!(
         out.status.success(),
-        "building examples/nolibc ({profile}) for {TARGET} failed:\n{}",
+        "building examples/{package} ({profile}) for {TARGET} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     target_dir.join(TARGET).join(dir)
@@ -624,34 +632,9 @@ fn readme_static_binary_builds_and_runs() {
             "README and examples/own-binary/{file} differ"
         );
     }
-    // Prebuilt in the real-kernel lane's VMs (no cargo there), like the
-    // other programs.
-    let target_dir = match std::env::var_os("RAWMAP_NOLIBC_TARGET_DIR") {
-        Some(prebuilt) => PathBuf::from(prebuilt),
-        None => {
-            let target_dir = root().join("target").join("own-binary");
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let out = Command::new(cargo)
-                .args(["build", "--release", "--target", TARGET, "--manifest-path"])
-                .arg(dir.join("Cargo.toml"))
-                .env("CARGO_TARGET_DIR", &target_dir)
-                .env_remove("CARGO_BUILD_TARGET")
-                .env_remove("RUSTFLAGS")
-                .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .stdin(Stdio::null())
-                .output()
-                .expect("run cargo");
-            assert!(
-                out.status.success(),
-                "building examples/own-binary failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            target_dir
-        }
-    };
     let tmp = TmpDir::new("own-binary");
     let three = tmp.file("three", b"a\nb\nc\n");
-    let program = target_dir.join(TARGET).join("release/hello-nolibc");
+    let program = build_package("own-binary", "release").join("hello-nolibc");
     let args = [three.as_os_str(), OsStr::new("/nonexistent")];
     let out = run_program(&program, &args, &tmp.0, &[]);
     let expect = format!(
