@@ -1,5 +1,7 @@
-//! The methods [`Mmap`](super::Mmap) and [`MmapMut`](super::MmapMut) share,
-//! written once as a macro over their `inner: RawMap` field.
+//! The methods the map types share, written once as macros over their
+//! `inner: RawMap` field: all of them for [`Mmap`](super::Mmap),
+//! [`MmapMut`](super::MmapMut) and [`MmapRaw`](super::MmapRaw), the
+//! write-back ones for the last two.
 
 use crate::flags::Advice;
 
@@ -295,3 +297,59 @@ macro_rules! shared_methods {
 }
 
 pub(super) use shared_methods;
+
+/// Expands to the write-back methods of the maps that can be written
+/// ([`MmapMut`](super::MmapMut), [`MmapRaw`](super::MmapRaw)).
+macro_rules! flush_methods {
+    () => {
+        /// Writes the whole mapping back to the file and waits for it:
+        /// [`msync(2)`](https://man7.org/linux/man-pages/man2/msync.2.html)
+        /// with `MS_SYNC`. Without it the kernel writes dirty pages back on
+        /// its own schedule (the data is in the page cache, visible to
+        /// `read`, at once). Does nothing useful, but succeeds, for
+        /// anonymous and private maps.
+        ///
+        /// # Errors
+        ///
+        /// `EIO` (write-back failed), `ENOMEM`. An empty map: `Ok` without
+        /// a system call.
+        pub fn flush(&self) -> Result<(), Errno> {
+            self.inner.flush(None, MsyncFlags::SYNC)
+        }
+
+        /// Starts writing the whole mapping back without waiting
+        /// (`MS_ASYNC`; on Linux dirty pages are already tracked, so this
+        /// returns at once).
+        ///
+        /// # Errors
+        ///
+        /// As [`flush`](Self::flush).
+        pub fn flush_async(&self) -> Result<(), Errno> {
+            self.inner.flush(None, MsyncFlags::ASYNC)
+        }
+
+        /// [`flush`](Self::flush) for the `len` bytes at `offset` in the
+        /// mapping (widened to whole pages for the kernel).
+        ///
+        /// # Errors
+        ///
+        /// `EOVERFLOW` when `offset + len` overflows, `EINVAL` when the
+        /// range ends past the mapping, both without a system call; then as
+        /// [`flush`](Self::flush). An empty range: `Ok`.
+        pub fn flush_range(&self, offset: usize, len: usize) -> Result<(), Errno> {
+            self.inner.flush(Some((offset, len)), MsyncFlags::SYNC)
+        }
+
+        /// [`flush_async`](Self::flush_async) for the `len` bytes at
+        /// `offset`.
+        ///
+        /// # Errors
+        ///
+        /// As [`flush_range`](Self::flush_range).
+        pub fn flush_async_range(&self, offset: usize, len: usize) -> Result<(), Errno> {
+            self.inner.flush(Some((offset, len)), MsyncFlags::ASYNC)
+        }
+    };
+}
+
+pub(super) use flush_methods;

@@ -8,7 +8,7 @@ use crate::flags::{MsyncFlags, ProtFlags};
 use crate::sys::Errno;
 
 use super::MapOptions;
-use super::methods::shared_methods;
+use super::methods::{flush_methods, shared_methods};
 use super::raw::RawMap;
 
 /// A memory mapping handed out as a raw pointer only (memmap2's
@@ -89,45 +89,7 @@ impl MmapRaw {
         self.inner.ptr()
     }
 
-    /// Writes the whole mapping back to the file and waits for it:
-    /// [`msync(2)`](https://man7.org/linux/man-pages/man2/msync.2.html)
-    /// with `MS_SYNC`, as [`MmapMut::flush`](super::MmapMut::flush).
-    ///
-    /// # Errors
-    ///
-    /// `EIO`, `ENOMEM`. An empty map: `Ok` without a system call.
-    pub fn flush(&self) -> Result<(), Errno> {
-        self.inner.flush(None, MsyncFlags::SYNC)
-    }
-
-    /// Starts writing the whole mapping back (`MS_ASYNC`).
-    ///
-    /// # Errors
-    ///
-    /// As [`flush`](Self::flush).
-    pub fn flush_async(&self) -> Result<(), Errno> {
-        self.inner.flush(None, MsyncFlags::ASYNC)
-    }
-
-    /// [`flush`](Self::flush) for the `len` bytes at `offset`.
-    ///
-    /// # Errors
-    ///
-    /// `EOVERFLOW` when `offset + len` overflows, `EINVAL` when the range
-    /// ends past the map, both without a system call; then as
-    /// [`flush`](Self::flush).
-    pub fn flush_range(&self, offset: usize, len: usize) -> Result<(), Errno> {
-        self.inner.flush(Some((offset, len)), MsyncFlags::SYNC)
-    }
-
-    /// [`flush_async`](Self::flush_async) for the `len` bytes at `offset`.
-    ///
-    /// # Errors
-    ///
-    /// As [`flush_range`](Self::flush_range).
-    pub fn flush_async_range(&self, offset: usize, len: usize) -> Result<(), Errno> {
-        self.inner.flush(Some((offset, len)), MsyncFlags::ASYNC)
-    }
+    flush_methods!();
 
     /// Moves the pages to a new address and keeps the old range mapped:
     /// [`mremap(2)`](https://man7.org/linux/man-pages/man2/mremap.2.html)

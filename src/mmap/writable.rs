@@ -7,7 +7,7 @@ use crate::fd::AsFd;
 use crate::flags::{MsyncFlags, ProtFlags};
 use crate::sys::Errno;
 
-use super::methods::shared_methods;
+use super::methods::{flush_methods, shared_methods};
 use super::raw::RawMap;
 use super::{MapOptions, Mmap};
 
@@ -104,51 +104,7 @@ impl MmapMut {
         self.inner.ptr()
     }
 
-    /// Writes the whole mapping back to the file and waits for it:
-    /// [`msync(2)`](https://man7.org/linux/man-pages/man2/msync.2.html)
-    /// with `MS_SYNC`. Without it the kernel writes dirty pages back on its
-    /// own schedule (the data is in the page cache, visible to `read`, at
-    /// once). Does nothing useful, but succeeds, for anonymous and private
-    /// maps.
-    ///
-    /// # Errors
-    ///
-    /// `EIO` (write-back failed), `ENOMEM`. An empty map: `Ok` without a
-    /// system call.
-    pub fn flush(&self) -> Result<(), Errno> {
-        self.inner.flush(None, MsyncFlags::SYNC)
-    }
-
-    /// Starts writing the whole mapping back without waiting (`MS_ASYNC`;
-    /// on Linux dirty pages are already tracked, so this returns at once).
-    ///
-    /// # Errors
-    ///
-    /// As [`flush`](Self::flush).
-    pub fn flush_async(&self) -> Result<(), Errno> {
-        self.inner.flush(None, MsyncFlags::ASYNC)
-    }
-
-    /// [`flush`](Self::flush) for the `len` bytes at `offset` in the slice
-    /// (widened to whole pages for the kernel).
-    ///
-    /// # Errors
-    ///
-    /// `EOVERFLOW` when `offset + len` overflows, `EINVAL` when the range
-    /// ends past the slice, both without a system call; then as
-    /// [`flush`](Self::flush). An empty range: `Ok`.
-    pub fn flush_range(&self, offset: usize, len: usize) -> Result<(), Errno> {
-        self.inner.flush(Some((offset, len)), MsyncFlags::SYNC)
-    }
-
-    /// [`flush_async`](Self::flush_async) for the `len` bytes at `offset`.
-    ///
-    /// # Errors
-    ///
-    /// As [`flush_range`](Self::flush_range).
-    pub fn flush_async_range(&self, offset: usize, len: usize) -> Result<(), Errno> {
-        self.inner.flush(Some((offset, len)), MsyncFlags::ASYNC)
-    }
+    flush_methods!();
 
     /// Makes the map read-only (`PROT_READ`):
     /// [`mprotect(2)`](https://man7.org/linux/man-pages/man2/mprotect.2.html).
