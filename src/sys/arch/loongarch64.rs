@@ -5,7 +5,7 @@
 //! |--------------|---------------------------------------------------|
 //! | `open`       | none: `openat(AT_FDCWD, ..)`                      |
 //! | `mmap`       | six arguments in registers, offset in bytes       |
-//! | `clone`      | `(flags, stack, parent_tid, tls, child_tid)`: `arch/loongarch/Kconfig` selects no `CLONE_BACKWARDS*` |
+//! | `clone`      | flags first, then the stack (no `CLONE_BACKWARDS2`, s390x's stack-first order); `fork` passes 0 for the three others, whose order then does not matter |
 //! | `fstat`      | none before Linux 6.11 (LoongArch was merged in 5.19 with `statx` only, `fstat`/`newfstatat` came back in 6.11): always `statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS)`, converted into the asm-generic `struct stat` (`linux_raw_sys`), as glibc does |
 //! | page size    | 16K in most kernel configs (4K and 64K exist): discovered from `AT_PAGESZ`, as everywhere |
 //! | errno        | the asm-generic values                            |
