@@ -195,10 +195,19 @@ fn include_dirs() -> (PathBuf, PathBuf) {
         "riscv64-linux-gnu"
     } else if cfg!(target_arch = "powerpc64") {
         "powerpc64le-linux-gnu"
+    } else if cfg!(target_arch = "loongarch64") {
+        "loongarch64-linux-gnu"
     } else {
         "s390x-linux-gnu"
     };
-    if cfg!(target_arch = "x86_64") {
+    if cfg!(target_arch = "loongarch64") {
+        // No Debian 12 package: trixie's linux-libc-dev-loong64-cross,
+        // unpacked by .ci/loong-sysroot.
+        let root = std::env::var("RAWMAP_LOONG_SYSROOT")
+            .unwrap_or_else(|_| "/var/cache/rawmap-loong/sysroot".into());
+        let dir = PathBuf::from(format!("{root}/usr/{triple}/include"));
+        (dir.clone(), dir)
+    } else if cfg!(target_arch = "x86_64") {
         (
             PathBuf::from(format!("/usr/include/{triple}")),
             PathBuf::from("/usr/include"),

@@ -35,6 +35,8 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "powerpc64le-unknown-linux-gnu"
 } else if cfg!(target_arch = "s390x") {
     "s390x-unknown-linux-gnu"
+} else if cfg!(target_arch = "loongarch64") {
+    "loongarch64-unknown-linux-gnu"
 } else {
     "riscv64gc-unknown-linux-gnu"
 };
@@ -112,7 +114,10 @@ fn run_in(name: &str, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> Ou
 fn run_program(program: &Path, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> Output {
     let mut cmd = match common::under_qemu() {
         Some(arch) => {
-            let mut c = Command::new(format!("qemu-{arch}-static"));
+            // The runner may name its qemu (loongarch64: trixie's, see
+            // .cargo/config.toml); Debian 12's qemu-ARCH-static otherwise.
+            let qemu = std::env::var("RAWMAP_QEMU_BIN").unwrap_or(format!("qemu-{arch}-static"));
+            let mut c = Command::new(qemu);
             c.arg(program);
             c
         }
@@ -662,6 +667,8 @@ fn binaries_are_static_with_no_libc() {
         elf::EM_PPC64
     } else if cfg!(target_arch = "s390x") {
         elf::EM_S390
+    } else if cfg!(target_arch = "loongarch64") {
+        elf::EM_LOONGARCH
     } else {
         elf::EM_RISCV
     };

@@ -31,6 +31,9 @@ fn return_42() -> Vec<u8> {
     } else if cfg!(target_arch = "powerpc64") {
         // li r3, 42; blr (little-endian words: powerpc64le)
         &[0x3860_002A, 0x4E80_0020]
+    } else if cfg!(target_arch = "loongarch64") {
+        // ori $a0, $zero, 42; jirl $zero, $ra, 0 (ret)
+        &[0x0380_A804, 0x4C00_0020]
     } else {
         // li a0, 42; ret
         &[0x02A0_0513, 0x0000_8067]

@@ -85,3 +85,59 @@ fn a_device_has_its_rdev_and_type() {
     assert_eq!(st.st_rdev as u64, (1 << 8) | 3, "st_rdev");
     assert_eq!(st.st_size, 0);
 }
+
+/// loongarch64 has no `fstat` system call before Linux 6.11, so rawmap's
+/// `fstat` there is `statx` converted into `struct stat` (field by field,
+/// the device numbers in the kernel's `new_encode_dev` form). Where the
+/// call exists (Linux 6.11 and later, or a qemu-user that emulates it), the
+/// kernel's own `struct stat` must be the same in every field, for a file
+/// and for a device; where it does not, the answer is `ENOSYS`.
+#[cfg(target_arch = "loongarch64")]
+#[test]
+fn fstat_made_of_statx_matches_the_kernel_s_own_fstat() {
+    use std::mem::MaybeUninit;
+    let t = TmpFile::with_contents("stat-statx", b"abc");
+    for path in [t.c(), c"/dev/null"] {
+        let fd = sys::open(path, OFlags::RDONLY, Mode::empty()).unwrap();
+        let ours = sys::fstat(fd.as_fd()).unwrap();
+        let mut st = MaybeUninit::<sys::Stat>::uninit();
+        // SAFETY: fstat writes at most one `struct stat` into `st`.
+        let r = unsafe {
+            libc::syscall(
+                linux_raw_sys::general::__NR_fstat as libc::c_long,
+                fd.as_raw_fd(),
+                st.as_mut_ptr(),
+            )
+        };
+        if r != 0 {
+            assert_eq!(common::libc_errno(), libc::ENOSYS, "fstat of {path:?}");
+            eprintln!("no fstat system call here (Linux before 6.11): statx only, not compared");
+            return;
+        }
+        // SAFETY: the call succeeded, so the kernel filled it.
+        let k = unsafe { st.assume_init() };
+        macro_rules! same {
+            ($($f:ident),*) => {
+                $(assert_eq!(ours.$f, k.$f, "{} of {path:?}", stringify!($f));)*
+            };
+        }
+        same!(
+            st_dev,
+            st_ino,
+            st_mode,
+            st_nlink,
+            st_uid,
+            st_gid,
+            st_rdev,
+            st_size,
+            st_blksize,
+            st_blocks,
+            st_atime,
+            st_atime_nsec,
+            st_mtime,
+            st_mtime_nsec,
+            st_ctime,
+            st_ctime_nsec
+        );
+    }
+}

@@ -38,12 +38,14 @@ macro_rules! shared_methods {
     ($required:expr) => {
         /// The length of the slice in bytes.
         #[inline]
+        #[must_use]
         pub fn len(&self) -> usize {
             self.inner.len()
         }
 
         /// Whether the slice is empty (then nothing is mapped).
         #[inline]
+        #[must_use]
         pub fn is_empty(&self) -> bool {
             self.inner.len() == 0
         }
@@ -52,6 +54,7 @@ macro_rules! shared_methods {
         /// and never a mapping, see
         /// [the empty pointer](crate::mmap::RawParts#the-empty-pointer)).
         #[inline]
+        #[must_use]
         pub fn as_ptr(&self) -> *const u8 {
             self.inner.ptr().cast_const()
         }
@@ -59,6 +62,7 @@ macro_rules! shared_methods {
         /// The current protection (`PROT_READ`, plus `PROT_WRITE` or
         /// `PROT_EXEC`).
         #[inline]
+        #[must_use]
         pub fn prot(&self) -> $crate::ProtFlags {
             self.inner.prot()
         }
@@ -283,6 +287,7 @@ macro_rules! shared_methods {
         /// pages for `MAP_HUGETLB`), with these `flags` and currently this
         /// `prot`, and nothing else uses or unmaps it. For a file mapping
         /// the file contract of the constructors applies.
+        #[must_use]
         pub unsafe fn from_raw(parts: $crate::mmap::RawParts) -> Self {
             assert!(
                 parts.prot.contains($required),

@@ -14,6 +14,7 @@ unsafe extern "Rust" {
 #[cfg_attr(target_arch = "riscv64", path = "start/riscv64.rs")]
 #[cfg_attr(target_arch = "powerpc64", path = "start/powerpc64.rs")]
 #[cfg_attr(target_arch = "s390x", path = "start/s390x.rs")]
+#[cfg_attr(target_arch = "loongarch64", path = "start/loongarch64.rs")]
 mod arch;
 
 pub use arch::_start;

@@ -16,6 +16,11 @@
 //! | `clone` | flags, stack, .. | flags, stack, .. | flags, stack, .. | stack, flags, .. (`CLONE_BACKWARDS2`) |
 //! | `posix_fadvise` | `fadvise64` | `fadvise64` | `fadvise64` | `fadvise64` (`fadvise64_64` on 32-bit arches) |
 //!
+//! loongarch64 is an asm-generic arch like aarch64 and riscv64 (`openat`,
+//! six-register `mmap`, flags-first `clone`), except that it has no `fstat`
+//! before Linux 6.11: its file (`arch/loongarch64.rs`) also provides
+//! `fstat`, made of `statx`.
+//!
 //! Every arch file provides the same three functions, `open`, `mmap` and
 //! `fork`, mostly by picking one of the shared forms below.
 //!
@@ -34,8 +39,11 @@
 )]
 #[cfg_attr(target_arch = "powerpc64", path = "arch/powerpc64.rs")]
 #[cfg_attr(target_arch = "s390x", path = "arch/s390x.rs")]
+#[cfg_attr(target_arch = "loongarch64", path = "arch/loongarch64.rs")]
 mod imp;
 
+#[cfg(target_arch = "loongarch64")]
+pub(super) use imp::fstat;
 pub(super) use imp::{fork, mmap, open};
 
 /// The forms most architectures share; each arch file re-exports the ones
@@ -49,7 +57,11 @@ mod shared {
     /// # Safety
     ///
     /// `path` must point to a NUL-terminated string.
-    #[cfg(not(any(target_arch = "aarch64", target_arch = "riscv64")))]
+    #[cfg(not(any(
+        target_arch = "aarch64",
+        target_arch = "riscv64",
+        target_arch = "loongarch64"
+    )))]
     #[inline]
     pub unsafe fn open_syscall(path: *const u8, flags: u32, mode: u32) -> usize {
         // SAFETY: the caller guarantees `path` is a C string; `open` reads

@@ -1,5 +1,6 @@
 //! File system calls: open, close, size, read and write.
 
+#[cfg(not(target_arch = "loongarch64"))] // loongarch64: see its fstat below
 use core::mem::MaybeUninit;
 
 use syscalls::{Sysno, raw};
@@ -145,6 +146,7 @@ pub fn truncate(path: impl Arg, len: u64) -> Result<(), Errno> {
 /// # Errors
 ///
 /// `EBADF` for a bad descriptor.
+#[cfg(not(target_arch = "loongarch64"))]
 #[inline]
 pub fn fstat(fd: impl AsFd) -> Result<Stat, Errno> {
     let mut st = MaybeUninit::<Stat>::uninit();
@@ -158,6 +160,20 @@ pub fn fstat(fd: impl AsFd) -> Result<Stat, Errno> {
     };
     // SAFETY: on success the kernel filled every field.
     ret_unit(ret).map(|()| unsafe { st.assume_init() })
+}
+
+/// Reads a descriptor's metadata:
+/// [`fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html), made of
+/// [`statx(2)`](https://man7.org/linux/man-pages/man2/statx.2.html) on
+/// loongarch64, which has no `fstat` before Linux 6.11.
+///
+/// # Errors
+///
+/// `EBADF` for a bad descriptor.
+#[cfg(target_arch = "loongarch64")]
+#[inline]
+pub fn fstat(fd: impl AsFd) -> Result<Stat, Errno> {
+    arch::fstat(fd.as_fd().as_raw_fd())
 }
 
 /// Reads from a descriptor into `buf`:

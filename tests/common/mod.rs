@@ -14,6 +14,27 @@ pub fn under_qemu() -> Option<String> {
     std::env::var("RAWMAP_QEMU").ok().filter(|s| !s.is_empty())
 }
 
+/// Under qemu-user, its major version: `RAWMAP_QEMU_VERSION` where the
+/// runner sets it (loongarch64 runs Debian trixie's qemu 10, see
+/// `.cargo/config.toml`), else 7 (Debian 12's qemu-user-static 7.2, every
+/// other cross arch). Several of 7.2's documented deviations are fixed in
+/// later versions, and later versions have their own.
+pub fn qemu_major() -> Option<u32> {
+    under_qemu()?;
+    Some(
+        std::env::var("RAWMAP_QEMU_VERSION")
+            .ok()
+            .and_then(|v| v.split('.').next()?.parse().ok())
+            .unwrap_or(7),
+    )
+}
+
+/// Under qemu-user 7.x: its documented mmap deviations hold (see the
+/// README's platform notes).
+pub fn under_qemu_7() -> bool {
+    qemu_major() == Some(7)
+}
+
 /// `Some(kernel)` when the test runs on a real kernel in a full-system VM
 /// (`.ci/vm-test`: `a64-4k`, `a64-16k`, `a64-64k`, `rv64`; set by its
 /// `/init`). The kernel answers there, not qemu-user, so every check that
