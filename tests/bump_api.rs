@@ -277,6 +277,15 @@ fn extend_from_slice_copy_on_an_arena_vec() {
     w.extend_from_slices_copy(&[&[1u8, 2][..], &[], &[3; 40]]);
     assert_eq!(w.len(), 42);
     assert_eq!((w[0], w[1], w[41]), (1, 2, 3));
+    // Lengths whose sum overflows `usize`: a panic before anything is
+    // copied, for a sized type (reserve) and a zero-sized one (the sum).
+    let huge = [(); usize::MAX];
+    let units: &[()] = &huge;
+    let mut z = AVec::<(), _>::new_in(&b);
+    z.extend_from_slice_copy(&[(), ()]);
+    let r = catch_unwind(AssertUnwindSafe(|| z.extend_from_slices_copy(&[units, units])));
+    assert!(r.is_err());
+    assert_eq!(z.len(), 2);
 }
 
 #[test]

@@ -321,20 +321,27 @@ impl<T: Copy, A: Allocator> VecExt<T> for AVec<T, A> {
 
     #[inline]
     fn extend_from_slices_copy(&mut self, srcs: &[&[T]]) {
-        let total = srcs
-            .iter()
-            .try_fold(0usize, |n, s| n.checked_add(s.len()))
-            .expect("extend_from_slices_copy: total length overflows usize");
+        // Saturating: for a sized `T`, a total past `usize::MAX` makes
+        // `reserve` panic (capacity overflow) before anything is copied. A
+        // zero-sized `T` always has room, so the sum is checked instead
+        // (folded away for sized types).
+        let total = if core::mem::size_of::<T>() == 0 {
+            srcs.iter()
+                .try_fold(0usize, |n, s| n.checked_add(s.len()))
+                .and_then(|t| t.checked_add(self.len()).map(|_| t))
+                .expect("extend_from_slices_copy: total length overflows usize")
+        } else {
+            srcs.iter().fold(0usize, |n, s| n.saturating_add(s.len()))
+        };
         let mut len = self.len();
         if self.capacity() - len < total {
             reserve_more(self, total);
         }
+        let dst = self.as_mut_ptr();
         for src in srcs {
             // SAFETY: room for `total` more elements was reserved above, and
             // `len` stays within it; as in `extend_from_slice_copy`.
-            unsafe {
-                core::ptr::copy_nonoverlapping(src.as_ptr(), self.as_mut_ptr().add(len), src.len());
-            }
+            unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), dst.add(len), src.len()) };
             len += src.len();
         }
         // SAFETY: the first `len` elements are initialised.
