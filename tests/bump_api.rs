@@ -283,7 +283,9 @@ fn extend_from_slice_copy_on_an_arena_vec() {
     let units: &[()] = &huge;
     let mut z = AVec::<(), _>::new_in(&b);
     z.extend_from_slice_copy(&[(), ()]);
-    let r = catch_unwind(AssertUnwindSafe(|| z.extend_from_slices_copy(&[units, units])));
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        z.extend_from_slices_copy(&[units, units])
+    }));
     assert!(r.is_err());
     assert_eq!(z.len(), 2);
 }
