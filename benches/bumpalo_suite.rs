@@ -12,12 +12,9 @@
 //!   (the allocation is rolled back, so the arena holds one value).
 //! - `extend N bytes` (N from 4 to 16 KiB): one reused arena, reset each
 //!   iteration; a vector of capacity N extended from an N-byte slice with
-//!   `extend`, `extend_from_slice` and `extend_from_slice_copy`. bumpalo
-//!   uses its own `collections::Vec`, rawmap `allocator_api2::vec::Vec`
-//!   (with `rawmap::bump::VecExt` for the `_copy` methods); `bumpalo-api2`
-//!   is bumpalo through that same `allocator_api2` Vec, for `extend` and
-//!   `extend_from_slice` (whose cost there is the Vec type's: allocator_api2
-//!   has no `memcpy` specialisation for `extend_from_slice`).
+//!   `extend`, `extend_from_slice` and `extend_from_slice_copy`, each
+//!   crate with its own arena vector (bumpalo's `collections::Vec`,
+//!   `rawmap::bump::Vec`).
 //! - `extend_from_slices`: 1 to 32 slices of 16 bytes, with and without
 //!   preallocation, one `extend_from_slice_copy` per slice or one
 //!   `extend_from_slices_copy`.
@@ -32,9 +29,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use allocator_api2::vec::Vec as AVec;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use rawmap::bump::VecExt;
+use rawmap::bump::Vec as RVec;
 
 #[derive(Default)]
 struct Small(#[allow(dead_code)] u8);
@@ -167,7 +163,7 @@ fn extend_cases(c: &mut Criterion) {
             b.iter(|| {
                 bump.reset();
                 let s = black_box(src);
-                let mut v = AVec::<u8, _>::with_capacity_in(s.len(), &bump);
+                let mut v = RVec::<u8>::with_capacity_in(s.len(), &bump);
                 v.extend(s.iter().copied());
                 black_box(v);
             })
@@ -187,29 +183,7 @@ fn extend_cases(c: &mut Criterion) {
             b.iter(|| {
                 bump.reset();
                 let s = black_box(src);
-                let mut v = AVec::<u8, _>::with_capacity_in(s.len(), &bump);
-                v.extend_from_slice(s);
-                black_box(v);
-            })
-        });
-        // bumpalo through the same allocator_api2 Vec as rawmap: what the
-        // Vec type costs, apart from the arena.
-        g.bench_function(BenchmarkId::new("extend", "bumpalo-api2"), |b| {
-            let mut bump = bumpalo::Bump::with_capacity(len);
-            b.iter(|| {
-                bump.reset();
-                let s = black_box(src);
-                let mut v = AVec::<u8, _>::with_capacity_in(s.len(), &bump);
-                v.extend(s.iter().copied());
-                black_box(v);
-            })
-        });
-        g.bench_function(BenchmarkId::new("extend_from_slice", "bumpalo-api2"), |b| {
-            let mut bump = bumpalo::Bump::with_capacity(len);
-            b.iter(|| {
-                bump.reset();
-                let s = black_box(src);
-                let mut v = AVec::<u8, _>::with_capacity_in(s.len(), &bump);
+                let mut v = RVec::<u8>::with_capacity_in(s.len(), &bump);
                 v.extend_from_slice(s);
                 black_box(v);
             })
@@ -229,7 +203,7 @@ fn extend_cases(c: &mut Criterion) {
             b.iter(|| {
                 bump.reset();
                 let s = black_box(src);
-                let mut v = AVec::<u8, _>::with_capacity_in(s.len(), &bump);
+                let mut v = RVec::<u8>::with_capacity_in(s.len(), &bump);
                 v.extend_from_slice_copy(s);
                 black_box(v);
             })
@@ -269,7 +243,7 @@ fn extend_from_slices_cases(c: &mut Criterion) {
                 let mut bump = rawmap::Bump::with_capacity(cap);
                 b.iter(|| {
                     bump.reset();
-                    let mut v = AVec::<u8, _>::with_capacity_in(cap, &bump);
+                    let mut v = RVec::<u8>::with_capacity_in(cap, &bump);
                     for s in black_box(&slices) {
                         v.extend_from_slice_copy(s);
                     }
@@ -289,7 +263,7 @@ fn extend_from_slices_cases(c: &mut Criterion) {
                 let mut bump = rawmap::Bump::with_capacity(cap);
                 b.iter(|| {
                     bump.reset();
-                    let mut v = AVec::<u8, _>::with_capacity_in(cap, &bump);
+                    let mut v = RVec::<u8>::with_capacity_in(cap, &bump);
                     v.extend_from_slices_copy(black_box(slices.as_slice()));
                     black_box(v.as_slice());
                 })

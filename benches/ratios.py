@@ -10,7 +10,15 @@ its ratios.
 
 With GROUP-PREFIX (e.g. `suite`, the groups of benches/bumpalo_suite.rs),
 only the groups whose name starts with it.
+
+After the full table and the geometric means it prints the README's
+Performance tables condensed: one row per bumpalo case family of
+benches/bumpalo_suite.rs (each ratio, or for the 11 extend lengths the
+range and geometric mean), the geometric mean over all suite cases with the
+count above 1.00, and for GlobalBump each case's ratio to glibc and to
+`new_single_thread()` (the issue's 1.5x goal).
 """
+import re
 import json
 import math
 import os
@@ -75,3 +83,89 @@ for p in sorted(ratios):
     over = sum(1 for r in rs if r > 1.0)
     print(f"rawmap / {p}: geometric mean {geo:.3f} over {len(rs)} cases; "
           f"max {worst:.2f}; {over} cases above 1.00")
+
+
+# The README tables, condensed.
+suite = {}  # (group, label) -> ratio against bumpalo
+for group in groups:
+    if not group.startswith("suite"):
+        continue
+    cases = groups[group]
+    for name, t in cases.items():
+        sub, _, leaf = name.rpartition("/")
+        if leaf != "rawmap":
+            continue
+        peer = f"{sub}/bumpalo" if sub else "bumpalo"
+        if peer in cases:
+            suite[(group, sub)] = t / cases[peer]
+
+
+def pick(pattern, sub=None):
+    out = []
+    for (g, s), r in suite.items():
+        if re.fullmatch(pattern, g) and (sub is None or s == sub):
+            out.append((g, s, r))
+    return out
+
+
+def row(label, items, order=None):
+    if not items:
+        return
+    if order:
+        key = {o: i for i, o in enumerate(order)}
+        items = sorted(items, key=lambda x: min((key[o] for o in key if o in x[0] + x[1]), default=99))
+        text = " / ".join(f"{r:.2f}" for _, _, r in items)
+    else:
+        rs = [r for _, _, r in items]
+        geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
+        text = f"{min(rs):.2f}-{max(rs):.2f}, geomean {geo:.2f}"
+    over = sum(1 for _, _, r in items if r > 1.0)
+    print(f"| {label} ({len(items)}) | {text} | {over} |")
+
+
+if suite:
+    print()
+    print("README: benches/bumpalo_suite.rs, rawmap / bumpalo")
+    print()
+    print("| case (bumpalo's group) | rawmap / bumpalo | above 1.00 |")
+    print("|---|---:|---:|")
+    sizes = ["small", "big"]
+    pairs4 = ["small, small", "small, big", "big, small", "big, big"]
+    for fam in ["alloc", "alloc-with", "try-alloc", "try-alloc-with"]:
+        row(f"{fam} small / big", pick(rf"suite {re.escape(fam)} (small|big)"), sizes)
+    for fam in ["alloc-try-with", "try-alloc-try-with", "alloc-try-with-err", "try-alloc-try-with-err"]:
+        row(f"{fam} ss / sb / bs / bb", pick(rf"suite {re.escape(fam)} .*"), pairs4)
+    for sub in ["extend", "extend_from_slice", "extend_from_slice_copy"]:
+        row(f"extend N bytes, `{sub}`", pick(r"suite extend \d+ bytes", sub))
+    for pre in ["false", "true"]:
+        for sub in ["loop over extend_from_slice_copy", "extend_from_slices_copy"]:
+            row(f"extend_from_slices, preallocated={pre}, {sub}",
+                pick(rf"suite extend_from_slices num_slices=\d+, is_preallocated={pre}", sub))
+    row("format-realloc 10 / 80 / 270 / 640", pick(r"suite format-realloc \d+"),
+        ["realloc 10", "realloc 80", "realloc 270", "realloc 640"])
+    row("from_str_in 16 bytes", pick(r"suite alloc from_str_in.*"), [""])
+    row("push_str 16 KiB", pick(r"suite alloc push_str.*"), [""])
+    rs = list(suite.values())
+    geo = math.exp(sum(math.log(r) for r in rs) / len(rs))
+    print(f"| **geometric mean, all {len(rs)} cases** | **{geo:.3f}** | "
+          f"{sum(1 for r in rs if r > 1.0)} |")
+    worst = sorted(suite.items(), key=lambda kv: -kv[1])[:8]
+    print()
+    print("worst suite cases: " + "; ".join(f"{g[6:]}{'/' + s if s else ''} {r:.2f}" for (g, s), r in worst))
+
+glob = {g: c for g, c in groups.items() if g.startswith("global")}
+if glob:
+    print()
+    print("README: GlobalBump (time; ratio to glibc; ratio to new_single_thread)")
+    print()
+    print("| case | GlobalBump | glibc | GlobalBump / glibc | new_single_thread / glibc | GlobalBump / new_single_thread |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for g in sorted(glob):
+        c = glob[g]
+        gb, sysm = c.get("GlobalBump"), c.get("System (glibc malloc)")
+        st = c.get("GlobalBump__new_single_thread", c.get("GlobalBump::new_single_thread"))
+        if gb is None or sysm is None:
+            continue
+        st_s = f"{st / sysm:.2f}" if st else ""
+        gs = f"{gb / st:.2f}" if st else ""
+        print(f"| {g[8:]} | {fmt(gb)} | {fmt(sysm)} | {gb / sysm:.2f} | {st_s} | {gs} |")

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use allocator_api2::vec::Vec as AVec;
-use rawmap::bump::{AllocOrInitError, String, VecExt};
+use rawmap::bump::{AllocOrInitError, String, Vec as BVec, VecExt};
 use rawmap::{AllocError, Bump, format_in};
 
 #[test]
@@ -50,7 +50,14 @@ fn alloc_try_with_rolls_back_on_err() {
     let before = b.used_bytes();
     let ok: Result<&mut u64, ()> = b.alloc_try_with(|| Ok(42));
     assert_eq!(ok.map(|r| *r), Ok(42));
-    assert_eq!(b.used_bytes(), before + 4 + 8, "padding to 8, then the u64");
+    // As in bumpalo, the initialiser's `Result` is written straight into
+    // the block, so a kept value takes the room of the whole `Result`.
+    let kept = std::mem::size_of::<Result<u64, ()>>();
+    assert_eq!(
+        b.used_bytes(),
+        before + 4 + kept,
+        "padding to 8, then the Result"
+    );
     let before = b.used_bytes();
     let err: Result<&mut [u8; 64], &str> = b.alloc_try_with(|| Err("no"));
     assert_eq!(err, Err("no"));
@@ -62,7 +69,10 @@ fn alloc_try_with_rolls_back_on_err() {
         Err(())
     });
     assert_eq!(err, Err(()));
-    assert_eq!(b.used_bytes(), before + 64 + 1);
+    assert_eq!(
+        b.used_bytes(),
+        before + std::mem::size_of::<Result<[u8; 64], ()>>() + 1
+    );
     assert_eq!(*b.alloc(9u8), 9);
 }
 
@@ -267,6 +277,80 @@ fn extend_from_slice_copy_on_an_arena_vec() {
     w.extend_from_slices_copy(&[&[1u8, 2][..], &[], &[3; 40]]);
     assert_eq!(w.len(), 42);
     assert_eq!((w[0], w[1], w[41]), (1, 2, 3));
+    // Lengths whose sum overflows `usize`: a panic before anything is
+    // copied, for a sized type (reserve) and a zero-sized one (the sum).
+    let huge = [(); usize::MAX];
+    let units: &[()] = &huge;
+    let mut z = AVec::<(), _>::new_in(&b);
+    z.extend_from_slice_copy(&[(), ()]);
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        z.extend_from_slices_copy(&[units, units])
+    }));
+    assert!(r.is_err());
+    assert_eq!(z.len(), 2);
+}
+
+#[test]
+fn arena_vec_extends_in_place_and_counts_a_panicking_clone() {
+    let b = Bump::new();
+    let mut v = BVec::with_capacity_in(3, &b);
+    v.extend_from_slice(&[1u32, 2]);
+    v.extend_from_slice_copy(&[3]);
+    let buf = v.as_ptr();
+    // Past the capacity: the buffer is the most recent block, so it grows
+    // in place.
+    v.extend(4..=1000u32);
+    v.extend(&[1001, 1002]);
+    assert_eq!(v.as_ptr(), buf, "grown in place");
+    assert_eq!(v.len(), 1002);
+    assert!(v.iter().copied().eq(1..=1002u32));
+    v.extend_from_slices_copy(&[&[7, 8], &[9]]);
+    assert_eq!(&v[1002..], [7, 8, 9]);
+    let kept = v.into_bump_slice();
+    assert_eq!(kept.len(), 1005);
+    assert!(b.contains(&kept[1004]));
+
+    // An iterator that says it has 10 left but ends after 2, then one
+    // that says 0 and yields 50: the length follows what was written.
+    struct Liar(u32);
+    impl Iterator for Liar {
+        type Item = std::string::String;
+        fn next(&mut self) -> Option<Self::Item> {
+            self.0 += 1;
+            (self.0 <= 2).then(|| (self.0 - 1).to_string())
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (10, Some(10)) // wrong on purpose: safe code may lie
+        }
+    }
+    let mut w = BVec::<std::string::String>::new_in(&b);
+    w.extend(Liar(0));
+    w.extend((0..50).filter(|_| true).map(|i| i.to_string()));
+    assert_eq!(w.len(), 52);
+    assert_eq!((w[1].as_str(), w[51].as_str()), ("1", "49"));
+
+    // A `clone` that panics on the third element: the two before it stay
+    // in the vector (and are dropped with it), nothing past them is read.
+    struct Bomb(u32, std::rc::Rc<Cell<u32>>);
+    impl Clone for Bomb {
+        fn clone(&self) -> Self {
+            assert!(self.0 != 3, "clone of 3");
+            Bomb(self.0, self.1.clone())
+        }
+    }
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            self.1.set(self.1.get() + 1);
+        }
+    }
+    let drops = std::rc::Rc::new(Cell::new(0));
+    let src: Vec<Bomb> = (1..=4).map(|i| Bomb(i, drops.clone())).collect();
+    let mut x = BVec::new_in(&b);
+    let r = catch_unwind(AssertUnwindSafe(|| x.extend_from_slice(&src)));
+    assert!(r.is_err());
+    assert_eq!(x.len(), 2);
+    drop(x);
+    assert_eq!(drops.get(), 2, "the two clones written were dropped");
 }
 
 #[test]

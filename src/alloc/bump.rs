@@ -84,7 +84,7 @@ use super::chunk::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
 pub use super::chunks::{ChunkIter, ChunkRawIter};
 pub use super::string::String;
 #[cfg(feature = "allocator-api2")]
-pub use super::vec::VecExt;
+pub use super::vec::{Vec, VecExt};
 pub use super::with::AllocOrInitError;
 use crate::flags::{Advice, MremapFlags};
 use crate::{page_size, sys};

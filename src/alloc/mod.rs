@@ -6,8 +6,8 @@
 //!   of their own: in-place construction (`with.rs`: `alloc_with` and
 //!   friends), slices filled in place (`slice.rs`), the arena
 //!   [`String`](bump::String) and `format_in!` (`string.rs`), chunk walking
-//!   and containment (`chunks.rs`), `extend_from_slice_copy` for
-//!   allocator-api2 vectors (`vec.rs`);
+//!   and containment (`chunks.rs`), with the
+//!   `allocator-api2` feature the arena `Vec` and `VecExt` (`vec.rs`);
 //! - [`global`]: [`GlobalBump`], a lock-free process-wide allocator for
 //!   `#[global_allocator]` in static binaries with no libc.
 //!

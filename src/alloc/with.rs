@@ -73,10 +73,13 @@ impl Bump {
         Ok(unsafe { &mut *p })
     }
 
-    /// Allocates room for a `T`, then calls `f`: its `Ok` value is written
-    /// there, an `Err` is returned after giving the block back (its bytes
+    /// Allocates room for `f`'s `Result<T, E>`, then calls `f`, whose result
+    /// is written straight into the block (one copy at most, none when the
+    /// optimizer builds it in place). On `Ok` the `T` inside is returned; on
+    /// `Err` the error is moved out and the block is given back (its bytes
     /// are reused if `f` allocated nothing that is still live; as in
-    /// bumpalo). If `f` panics, the block is given back too.
+    /// bumpalo). If `f` panics, the block is given back too. As in bumpalo,
+    /// a value kept this way takes the room of a `Result<T, E>`.
     ///
     /// # Errors
     ///
@@ -92,7 +95,7 @@ impl Bump {
         match self.try_alloc_try_with(f) {
             Ok(r) => Ok(r),
             Err(AllocOrInitError::Init(e)) => Err(e),
-            Err(AllocOrInitError::Alloc(_)) => oom(Layout::new::<T>()),
+            Err(AllocOrInitError::Alloc(_)) => oom(Layout::new::<Result<T, E>>()),
         }
     }
 
@@ -102,23 +105,37 @@ impl Bump {
     /// # Errors
     ///
     /// [`AllocOrInitError::Alloc`] when no memory can be mapped (or the
-    /// limit is reached) or `T`'s alignment is above the page size (`f` is
-    /// not called); [`AllocOrInitError::Init`] with `f`'s error (the block
-    /// was given back).
+    /// limit is reached) or the alignment of `Result<T, E>` is above the
+    /// page size (`f` is not called); [`AllocOrInitError::Init`] with `f`'s
+    /// error (the block was given back).
     #[inline(always)]
     #[allow(clippy::mut_from_ref)] // each call returns a new, disjoint block
     pub fn try_alloc_try_with<T, E>(
         &self,
         f: impl FnOnce() -> Result<T, E>,
     ) -> Result<&mut T, AllocOrInitError<E>> {
-        let guard = Rollback::alloc(self, Layout::new::<T>())?;
-        let value = f().map_err(AllocOrInitError::Init)?; // `guard` rolls back
-        let p = guard.keep().cast::<T>().as_ptr();
-        // SAFETY: `p` is a fresh block, valid and aligned for a `T`, that no
-        // one else references; it lives as long as `&self`.
-        unsafe {
-            p.write(value);
-            Ok(&mut *p)
+        let guard = Rollback::alloc(self, Layout::new::<Result<T, E>>())?;
+        let p = guard.ptr.cast::<Result<T, E>>().as_ptr();
+        // SAFETY: `p` is a fresh block, valid and aligned for a
+        // `Result<T, E>`, that no one else references; if `f` panics the
+        // guard gives it back.
+        unsafe { p.write(f()) };
+        // SAFETY: initialised just above.
+        match unsafe { &mut *p } {
+            Ok(t) => {
+                let t: *mut T = t;
+                guard.keep();
+                // SAFETY: the `T` inside the kept block, which lives as long
+                // as `&self`; nothing reads the `Result` around it again.
+                Ok(unsafe { &mut *t })
+            }
+            Err(e) => {
+                // SAFETY: the error is moved out once; the block is given
+                // back (by the guard's drop) without being read again.
+                let e = unsafe { core::ptr::read(e) };
+                drop(guard);
+                Err(AllocOrInitError::Init(e))
+            }
         }
     }
 }
