@@ -36,9 +36,11 @@ compile_error!("rawmap supports Linux only");
     target_arch = "aarch64",
     target_arch = "riscv64",
     all(target_arch = "powerpc64", target_endian = "little"),
-    target_arch = "s390x"
+    target_arch = "s390x",
+    target_arch = "x86",
+    all(target_arch = "arm", target_endian = "little")
 )))]
-compile_error!("rawmap supports x86_64, aarch64, riscv64, powerpc64le and s390x");
+compile_error!("rawmap supports x86_64, aarch64, riscv64, powerpc64le, s390x, i686 and armv7");
 
 #[cfg(feature = "std")]
 extern crate std;
