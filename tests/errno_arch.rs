@@ -195,6 +195,10 @@ fn include_dirs() -> (PathBuf, PathBuf) {
         "riscv64-linux-gnu"
     } else if cfg!(target_arch = "powerpc64") {
         "powerpc64le-linux-gnu"
+    } else if cfg!(target_arch = "x86") {
+        "i686-linux-gnu"
+    } else if cfg!(target_arch = "arm") {
+        "arm-linux-gnueabihf"
     } else {
         "s390x-linux-gnu"
     };

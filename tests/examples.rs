@@ -22,7 +22,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use object::elf;
-use object::read::elf::{ElfFile64, FileHeader, ProgramHeader, SectionHeader};
+use object::read::elf::{ElfFile, FileHeader, ProgramHeader, SectionHeader};
 use object::{Object, ObjectSection, ObjectSymbol};
 
 /// The target triple this test was built for: the examples are built for
@@ -35,6 +35,10 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "powerpc64le-unknown-linux-gnu"
 } else if cfg!(target_arch = "s390x") {
     "s390x-unknown-linux-gnu"
+} else if cfg!(target_arch = "x86") {
+    "i686-unknown-linux-gnu"
+} else if cfg!(target_arch = "arm") {
+    "armv7-unknown-linux-gnueabihf"
 } else {
     "riscv64gc-unknown-linux-gnu"
 };
@@ -112,7 +116,13 @@ fn run_in(name: &str, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> Ou
 fn run_program(program: &Path, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr)]) -> Output {
     let mut cmd = match common::under_qemu() {
         Some(arch) => {
-            let mut c = Command::new(format!("qemu-{arch}-static"));
+            // qemu names i686 and armv7 i386 and arm.
+            let qemu = match arch.as_str() {
+                "i686" => "i386",
+                "armv7" => "arm",
+                other => other,
+            };
+            let mut c = Command::new(format!("qemu-{qemu}-static"));
             c.arg(program);
             c
         }
@@ -662,12 +672,32 @@ fn binaries_are_static_with_no_libc() {
         elf::EM_PPC64
     } else if cfg!(target_arch = "s390x") {
         elf::EM_S390
+    } else if cfg!(target_arch = "x86") {
+        elf::EM_386
+    } else if cfg!(target_arch = "arm") {
+        elf::EM_ARM
     } else {
         elf::EM_RISCV
     };
     for name in PROGRAMS {
         let data = fs::read(bin(name)).unwrap();
-        let file = ElfFile64::<object::Endianness>::parse(&*data).unwrap();
+        if cfg!(target_pointer_width = "32") {
+            check_static_elf::<elf::FileHeader32<object::Endianness>>(name, &data, machine);
+        } else {
+            check_static_elf::<elf::FileHeader64<object::Endianness>>(name, &data, machine);
+        }
+    }
+}
+
+/// [`binaries_are_static_with_no_libc`] for one program, a 32- or 64-bit
+/// ELF file.
+fn check_static_elf<Elf: FileHeader<Endian = object::Endianness>>(
+    name: &str,
+    data: &[u8],
+    machine: u16,
+) {
+    {
+        let file = ElfFile::<Elf>::parse(data).unwrap();
         let endian = file.endian();
         let header = file.elf_header();
         assert_eq!(header.e_type(endian), elf::ET_EXEC, "{name}: not ET_EXEC");
