@@ -37,9 +37,13 @@ compile_error!("rawmap supports Linux only");
     target_arch = "riscv64",
     all(target_arch = "powerpc64", target_endian = "little"),
     target_arch = "s390x",
-    target_arch = "loongarch64"
+    target_arch = "loongarch64",
+    target_arch = "x86",
+    all(target_arch = "arm", target_endian = "little")
 )))]
-compile_error!("rawmap supports x86_64, aarch64, riscv64, powerpc64le, s390x and loongarch64");
+compile_error!(
+    "rawmap supports x86_64, aarch64, riscv64, powerpc64le, s390x, loongarch64, i686 and armv7"
+);
 
 #[cfg(feature = "std")]
 extern crate std;

@@ -79,7 +79,7 @@ fn ftruncate_agrees_with_glibc() {
             let after_ours = zoo.sizes();
             zoo.restore();
             // SAFETY: ftruncate takes no pointer.
-            let theirs = match unsafe { libc::ftruncate(fd, len as i64) } {
+            let theirs = match unsafe { libc::ftruncate64(fd, len as i64) } {
                 0 => Ok(()),
                 _ => Err(common::libc_errno()),
             };
@@ -224,8 +224,8 @@ impl OpenFixture {
     fn describe(&self, fd: i32) -> Opened {
         // SAFETY: `st` is written by fstat on success; fd is open.
         let st = unsafe {
-            let mut st = std::mem::zeroed::<libc::stat>();
-            assert_eq!(libc::fstat(fd, &mut st), 0);
+            let mut st = std::mem::zeroed::<libc::stat64>();
+            assert_eq!(libc::fstat64(fd, &mut st), 0);
             st
         };
         let ino = st.st_ino;
@@ -346,7 +346,7 @@ fn open_agrees_with_glibc() {
             let after_ours = fx.snapshot();
             fx.reset();
             // SAFETY: a C string path; the mode is read as an unsigned int.
-            let fd = unsafe { libc::open(path.as_ptr(), flags as i32, mode as libc::c_uint) };
+            let fd = unsafe { libc::open64(path.as_ptr(), flags as i32, mode as libc::c_uint) };
             let theirs = if fd >= 0 {
                 let d = fx.describe(fd);
                 // SAFETY: the descriptor glibc just returned, ours to close.

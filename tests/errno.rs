@@ -221,7 +221,8 @@ fn only_minus_4095_to_minus_1_decodes_as_an_error() {
     // -4096 and everything below: a success value, even in the top half
     // of the address space.
     assert_eq!(Errno::from_ret(neg(-4096)), Ok(neg(-4096)));
-    assert_eq!(Errno::from_ret(1 << 63), Ok(1 << 63));
+    let top_bit = 1usize << (usize::BITS - 1);
+    assert_eq!(Errno::from_ret(top_bit), Ok(top_bit));
     assert_eq!(Errno::from_ret(usize::MAX / 2), Ok(usize::MAX / 2));
 }
 
@@ -231,6 +232,12 @@ fn only_minus_4095_to_minus_1_decodes_as_an_error() {
 /// `/proc/self/mem` can: its file position is a raw address and the kernel
 /// forces a successful return for any value, so a position in the top half
 /// travels through the same decoder.
+///
+/// 64-bit only: on the 32-bit arches `lseek` is `_llseek`, which returns 0
+/// and writes the position to memory, and only for a non-negative one
+/// (`fs/read_write.c`); `lseek_past_4_gib_on_32_bit` below checks what it
+/// carries there.
+#[cfg(target_pointer_width = "64")]
 #[test]
 fn top_half_value_from_the_kernel_is_not_an_error() {
     let mem = sys::open(c"/proc/self/mem", OFlags::RDONLY, Mode::empty()).unwrap();
@@ -240,6 +247,18 @@ fn top_half_value_from_the_kernel_is_not_an_error() {
     // The limit of any decoder: a position of -1 is indistinguishable from
     // the kernel's -EPERM. rawmap (like libc) reports it as EPERM.
     assert_eq!(sys::lseek(mem.as_fd(), -1, Whence::Set), Err(Errno::EPERM));
+}
+
+/// On the 32-bit arches a file position does not fit the return register:
+/// `_llseek` carries it (a plain `lseek` there has a 32-bit `off_t` and
+/// answers `EOVERFLOW`). `/proc/self/mem` takes any position.
+#[cfg(target_pointer_width = "32")]
+#[test]
+fn lseek_past_4_gib_on_32_bit() {
+    let mem = sys::open(c"/proc/self/mem", OFlags::RDONLY, Mode::empty()).unwrap();
+    let far = (5u64 << 30) + 4096;
+    assert_eq!(sys::lseek(mem.as_fd(), far as i64, Whence::Set), Ok(far));
+    assert_eq!(sys::lseek(mem.as_fd(), 4096, Whence::Cur), Ok(far + 4096));
 }
 
 #[test]
@@ -258,7 +277,7 @@ fn mmap_addresses_are_never_in_the_error_range() {
         )
     }
     .unwrap();
-    assert!((p as usize) < (1 << 63));
+    assert!((p as usize) < 0usize.wrapping_sub(4095));
     assert!(Errno::from_ret(p as usize).is_ok());
     // SAFETY: our mapping, unused.
     unsafe { sys::munmap(p, ps) }.unwrap();

@@ -197,6 +197,10 @@ fn include_dirs() -> (PathBuf, PathBuf) {
         "powerpc64le-linux-gnu"
     } else if cfg!(target_arch = "loongarch64") {
         "loongarch64-linux-gnu"
+    } else if cfg!(target_arch = "x86") {
+        "i686-linux-gnu"
+    } else if cfg!(target_arch = "arm") {
+        "arm-linux-gnueabihf"
     } else {
         "s390x-linux-gnu"
     };

@@ -22,7 +22,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use object::elf;
-use object::read::elf::{ElfFile64, FileHeader, ProgramHeader, SectionHeader};
+use object::read::elf::{ElfFile, FileHeader, ProgramHeader, SectionHeader};
 use object::{Object, ObjectSection, ObjectSymbol};
 
 /// The target triple this test was built for: the examples are built for
@@ -37,6 +37,10 @@ const TARGET: &str = if cfg!(target_arch = "x86_64") {
     "s390x-unknown-linux-gnu"
 } else if cfg!(target_arch = "loongarch64") {
     "loongarch64-unknown-linux-gnu"
+} else if cfg!(target_arch = "x86") {
+    "i686-unknown-linux-gnu"
+} else if cfg!(target_arch = "arm") {
+    "armv7-unknown-linux-gnueabihf"
 } else {
     "riscv64gc-unknown-linux-gnu"
 };
@@ -115,8 +119,16 @@ fn run_program(program: &Path, args: &[&OsStr], cwd: &Path, env: &[(&str, &OsStr
     let mut cmd = match common::under_qemu() {
         Some(arch) => {
             // The runner may name its qemu (loongarch64: trixie's, see
-            // .cargo/config.toml); Debian 12's qemu-ARCH-static otherwise.
-            let qemu = std::env::var("RAWMAP_QEMU_BIN").unwrap_or(format!("qemu-{arch}-static"));
+            // .cargo/config.toml); Debian 12's qemu-ARCH-static otherwise,
+            // which names i686 and armv7 i386 and arm.
+            let qemu = std::env::var("RAWMAP_QEMU_BIN").unwrap_or_else(|_| {
+                let name = match arch.as_str() {
+                    "i686" => "i386",
+                    "armv7" => "arm",
+                    other => other,
+                };
+                format!("qemu-{name}-static")
+            });
             let mut c = Command::new(qemu);
             c.arg(program);
             c
@@ -669,12 +681,32 @@ fn binaries_are_static_with_no_libc() {
         elf::EM_S390
     } else if cfg!(target_arch = "loongarch64") {
         elf::EM_LOONGARCH
+    } else if cfg!(target_arch = "x86") {
+        elf::EM_386
+    } else if cfg!(target_arch = "arm") {
+        elf::EM_ARM
     } else {
         elf::EM_RISCV
     };
     for name in PROGRAMS {
         let data = fs::read(bin(name)).unwrap();
-        let file = ElfFile64::<object::Endianness>::parse(&*data).unwrap();
+        if cfg!(target_pointer_width = "32") {
+            check_static_elf::<elf::FileHeader32<object::Endianness>>(name, &data, machine);
+        } else {
+            check_static_elf::<elf::FileHeader64<object::Endianness>>(name, &data, machine);
+        }
+    }
+}
+
+/// [`binaries_are_static_with_no_libc`] for one program, a 32- or 64-bit
+/// ELF file.
+fn check_static_elf<Elf: FileHeader<Endian = object::Endianness>>(
+    name: &str,
+    data: &[u8],
+    machine: u16,
+) {
+    {
+        let file = ElfFile::<Elf>::parse(data).unwrap();
         let endian = file.endian();
         let header = file.elf_header();
         assert_eq!(header.e_type(endian), elf::ET_EXEC, "{name}: not ET_EXEC");

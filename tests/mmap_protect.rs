@@ -19,8 +19,8 @@ fn perms(addr: *const u8) -> String {
 
 /// `fn() -> u32 { 42 }` in this architecture's machine code.
 fn return_42() -> Vec<u8> {
-    let words: &[u32] = if cfg!(target_arch = "x86_64") {
-        // mov eax, 42; ret
+    let words: &[u32] = if cfg!(any(target_arch = "x86_64", target_arch = "x86")) {
+        // mov eax, 42; ret (the same bytes on i686)
         return vec![0xB8, 42, 0, 0, 0, 0xC3];
     } else if cfg!(target_arch = "s390x") {
         // lghi %r2, 42; br %r14 (big-endian, 4 + 2 bytes)
@@ -34,6 +34,10 @@ fn return_42() -> Vec<u8> {
     } else if cfg!(target_arch = "loongarch64") {
         // ori $a0, $zero, 42; jirl $zero, $ra, 0 (ret)
         &[0x0380_A804, 0x4C00_0020]
+    } else if cfg!(target_arch = "arm") {
+        // mov r0, #42; bx lr (A32, the mode armv7-unknown-linux-gnueabihf
+        // code runs in and calls with)
+        &[0xE3A0_002A, 0xE12F_FF1E]
     } else {
         // li a0, 42; ret
         &[0x02A0_0513, 0x0000_8067]

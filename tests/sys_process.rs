@@ -197,12 +197,16 @@ fn exit_group_in_a_child_sets_its_exit_code() {
 #[test]
 fn prlimit64_gets_the_limit_as_getrlimit_does() {
     let got = sys::prlimit64(0, Resource::NOFILE, None).unwrap();
-    let mut lim = libc::rlimit {
+    // getrlimit64: 64-bit limits on the 32-bit arches too, as prlimit64's.
+    let mut lim = libc::rlimit64 {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // SAFETY: getrlimit writes one struct rlimit.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    // SAFETY: getrlimit64 writes one struct rlimit64.
+    assert_eq!(
+        unsafe { libc::getrlimit64(libc::RLIMIT_NOFILE, &mut lim) },
+        0
+    );
     assert_eq!(
         got,
         Rlimit {

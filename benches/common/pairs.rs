@@ -3,6 +3,7 @@
 //! floor is bare inline assembly: no wrapper, no error decoding beyond the
 //! check any caller makes.
 
+#[cfg(target_pointer_width = "64")]
 use core::arch::asm;
 
 /// mmap(NULL, len, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0).
@@ -15,7 +16,16 @@ pub unsafe fn mmap_anon(len: usize) -> usize {
     let ret: usize;
     let prot = (libc::PROT_READ | libc::PROT_WRITE) as usize;
     let flags = (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as usize;
+    #[cfg(target_pointer_width = "64")]
     let sys_mmap = libc::SYS_mmap as usize;
+    // i686 and armv7: mmap2 through the `syscalls` crate's own inline asm
+    // (i686's sixth argument is `ebp`, and armv7's number register `r7`,
+    // which `asm!` cannot name as operands).
+    #[cfg(target_pointer_width = "32")]
+    // SAFETY: as above.
+    unsafe {
+        ret = syscalls::raw::syscall6(libc::SYS_mmap2 as usize, 0, len, prot, flags, usize::MAX, 0);
+    }
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the caller accepts a new mapping; rcx/r11 are clobbered by `syscall`.
     unsafe {
@@ -68,6 +78,11 @@ pub unsafe fn mmap_anon(len: usize) -> usize {
 pub unsafe fn munmap(addr: usize, len: usize) -> usize {
     let ret: usize;
     let sys_munmap = libc::SYS_munmap as usize;
+    #[cfg(target_pointer_width = "32")]
+    // SAFETY: the caller gives up the range (see mmap_anon for why not asm!).
+    unsafe {
+        ret = syscalls::raw::syscall2(sys_munmap, addr, len);
+    }
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the caller gives up the range; rcx/r11 are clobbered by `syscall`.
     unsafe {

@@ -47,3 +47,60 @@ pub extern "C" fn _Unwind_Resume(_exception: *mut core::ffi::c_void) -> ! {
     let _ = err.flush();
     crate::sys::exit_group(101)
 }
+
+/// ARM EHABI's personality routines, which every function's entry in the
+/// `.ARM.exidx` unwind table refers to (the precompiled `core` and `alloc`
+/// are built with unwinding tables): without them an armv7 program fails to
+/// link with `undefined reference to __aeabi_unwind_cpp_pr0`. With
+/// `panic = "abort"` nothing unwinds, so they are never called; if one
+/// were, it answers `_URC_FAILURE` (9), which stops the unwinder.
+#[cfg(target_arch = "arm")]
+mod arm_ehabi {
+    use core::ffi::c_void;
+
+    /// `__aeabi_unwind_cpp_pr0` (short frames): see the module docs.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn __aeabi_unwind_cpp_pr0(
+        _state: u32,
+        _ucb: *mut c_void,
+        _ctx: *mut c_void,
+    ) -> u32 {
+        9
+    }
+
+    /// `__aeabi_unwind_cpp_pr1` (long frames): see the module docs.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn __aeabi_unwind_cpp_pr1(
+        _state: u32,
+        _ucb: *mut c_void,
+        _ctx: *mut c_void,
+    ) -> u32 {
+        9
+    }
+
+    /// `__aeabi_unwind_cpp_pr2` (long frames, 32-bit counts): see the
+    /// module docs.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn __aeabi_unwind_cpp_pr2(
+        _state: u32,
+        _ucb: *mut c_void,
+        _ctx: *mut c_void,
+    ) -> u32 {
+        9
+    }
+
+    /// Keeps the three in the link, as `rt::KEEP` does for the others.
+    #[derive(Debug)]
+    pub struct Keep(#[allow(dead_code)] [*const (); 3]);
+
+    // SAFETY: only addresses of functions, never dereferenced as data.
+    unsafe impl Sync for Keep {}
+
+    /// See [`Keep`].
+    #[used]
+    pub static KEEP: Keep = Keep([
+        __aeabi_unwind_cpp_pr0 as *const (),
+        __aeabi_unwind_cpp_pr1 as *const (),
+        __aeabi_unwind_cpp_pr2 as *const (),
+    ]);
+}

@@ -15,6 +15,8 @@ unsafe extern "Rust" {
 #[cfg_attr(target_arch = "powerpc64", path = "start/powerpc64.rs")]
 #[cfg_attr(target_arch = "s390x", path = "start/s390x.rs")]
 #[cfg_attr(target_arch = "loongarch64", path = "start/loongarch64.rs")]
+#[cfg_attr(target_arch = "x86", path = "start/x86.rs")]
+#[cfg_attr(target_arch = "arm", path = "start/arm.rs")]
 mod arch;
 
 pub use arch::_start;

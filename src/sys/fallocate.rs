@@ -1,7 +1,7 @@
 //! File space: `fallocate` (allocate, punch holes, zero ranges) and
 //! `posix_fadvise` (page cache advice for a file range).
 
-use syscalls::{Sysno, raw};
+use syscalls::Sysno;
 
 use super::arch;
 use super::errno::{Errno, ret_unit};
@@ -31,12 +31,12 @@ use crate::flags::{FallocateFlags, FileAdvice};
 pub fn fallocate(fd: impl AsFd, mode: FallocateFlags, offset: u64, len: u64) -> Result<(), Errno> {
     // SAFETY: no pointer is passed.
     ret_unit(unsafe {
-        raw::syscall4(
-            Sysno::fallocate as usize,
+        arch::syscall_ab_u64_u64(
+            Sysno::fallocate,
             fd.as_fd().as_raw_fd() as isize as usize,
             mode.bits() as usize,
-            arch::u64_arg(offset),
-            arch::u64_arg(len),
+            offset,
+            len,
         )
     })
 }
@@ -60,14 +60,10 @@ pub fn posix_fadvise(
     len: u64,
     advice: FileAdvice,
 ) -> Result<(), Errno> {
-    // SAFETY: no pointer is passed.
-    ret_unit(unsafe {
-        raw::syscall4(
-            Sysno::fadvise64 as usize,
-            fd.as_fd().as_raw_fd() as isize as usize,
-            arch::u64_arg(offset),
-            arch::u64_arg(len),
-            advice as usize,
-        )
-    })
+    ret_unit(arch::fadvise(
+        fd.as_fd().as_raw_fd(),
+        offset,
+        len,
+        advice as u32,
+    ))
 }

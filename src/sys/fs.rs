@@ -1,6 +1,5 @@
 //! File system calls: open, close, size, read and write.
 
-#[cfg(not(target_arch = "loongarch64"))] // loongarch64: see its fstat below
 use core::mem::MaybeUninit;
 
 use syscalls::{Sysno, raw};
@@ -12,10 +11,7 @@ use crate::fd::{AsFd, OwnedFd, RawFd};
 use crate::flags::{Mode, OFlags};
 use crate::path::Arg;
 
-/// `struct stat` for this architecture, from `linux_raw_sys` (its layout
-/// differs between x86_64, the asm-generic arches, powerpc64 and s390x, and
-/// s390x is big-endian).
-pub use linux_raw_sys::general::stat as Stat;
+pub use super::arch::Stat;
 
 /// Opens a file:
 /// [`open(2)`](https://man7.org/linux/man-pages/man2/open.2.html).
@@ -36,7 +32,13 @@ pub use linux_raw_sys::general::stat as Stat;
 pub fn open(path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
     path.into_with_c_str(|path| {
         // SAFETY: `path` is a C string.
-        let ret = unsafe { arch::open(path.as_ptr().cast(), flags.bits(), mode.bits()) };
+        let ret = unsafe {
+            arch::open(
+                path.as_ptr().cast(),
+                flags.bits() | arch::OPEN_FLAGS,
+                mode.bits(),
+            )
+        };
         // SAFETY: on success the kernel returned a new descriptor we now own.
         ret_c_int(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
     })
@@ -66,7 +68,7 @@ pub fn openat(
                 Sysno::openat as usize,
                 dirfd as isize as usize,
                 path.as_ptr() as usize,
-                flags.bits() as usize,
+                (flags.bits() | arch::OPEN_FLAGS) as usize,
                 mode.bits() as usize,
             )
         };
@@ -112,10 +114,10 @@ pub(crate) fn close_raw(fd: RawFd) -> Result<(), Errno> {
 pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<(), Errno> {
     // SAFETY: no pointer is passed.
     ret_unit(unsafe {
-        raw::syscall2(
-            Sysno::ftruncate as usize,
+        arch::syscall_a_u64(
+            arch::FTRUNCATE,
             fd.as_fd().as_raw_fd() as isize as usize,
-            arch::u64_arg(len),
+            len,
         )
     })
 }
@@ -130,50 +132,27 @@ pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<(), Errno> {
 pub fn truncate(path: impl Arg, len: u64) -> Result<(), Errno> {
     path.into_with_c_str(|path| {
         // SAFETY: `path` is a C string.
-        ret_unit(unsafe {
-            raw::syscall2(
-                Sysno::truncate as usize,
-                path.as_ptr() as usize,
-                arch::u64_arg(len),
-            )
-        })
+        ret_unit(unsafe { arch::syscall_a_u64(arch::TRUNCATE, path.as_ptr() as usize, len) })
     })
 }
 
 /// Reads a descriptor's metadata:
-/// [`fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html).
+/// [`fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html)
+/// (`fstat64` on the 32-bit arches; on loongarch64, which has no `fstat`
+/// before Linux 6.11,
+/// [`statx(2)`](https://man7.org/linux/man-pages/man2/statx.2.html)
+/// converted into `struct stat`).
 ///
 /// # Errors
 ///
 /// `EBADF` for a bad descriptor.
-#[cfg(not(target_arch = "loongarch64"))]
 #[inline]
 pub fn fstat(fd: impl AsFd) -> Result<Stat, Errno> {
     let mut st = MaybeUninit::<Stat>::uninit();
     // SAFETY: the kernel writes a whole `struct stat` into `st`.
-    let ret = unsafe {
-        raw::syscall2(
-            Sysno::fstat as usize,
-            fd.as_fd().as_raw_fd() as isize as usize,
-            st.as_mut_ptr() as usize,
-        )
-    };
+    let ret = unsafe { arch::fstat(fd.as_fd().as_raw_fd(), st.as_mut_ptr()) };
     // SAFETY: on success the kernel filled every field.
     ret_unit(ret).map(|()| unsafe { st.assume_init() })
-}
-
-/// Reads a descriptor's metadata:
-/// [`fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html), made of
-/// [`statx(2)`](https://man7.org/linux/man-pages/man2/statx.2.html) on
-/// loongarch64, which has no `fstat` before Linux 6.11.
-///
-/// # Errors
-///
-/// `EBADF` for a bad descriptor.
-#[cfg(target_arch = "loongarch64")]
-#[inline]
-pub fn fstat(fd: impl AsFd) -> Result<Stat, Errno> {
-    arch::fstat(fd.as_fd().as_raw_fd())
 }
 
 /// Reads from a descriptor into `buf`:
@@ -209,12 +188,12 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize, Errno> {
 pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     ret_usize(unsafe {
-        raw::syscall4(
-            Sysno::pread64 as usize,
+        arch::syscall_abc_u64(
+            Sysno::pread64,
             fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
-            arch::u64_arg(offset),
+            offset,
         )
     })
 }
@@ -233,12 +212,12 @@ pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize, Errno>
 pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64) -> Result<usize, Errno> {
     // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`.
     ret_usize(unsafe {
-        raw::syscall4(
-            Sysno::pwrite64 as usize,
+        arch::syscall_abc_u64(
+            Sysno::pwrite64,
             fd.as_fd().as_raw_fd() as isize as usize,
             buf.as_ptr() as usize,
             buf.len(),
-            arch::u64_arg(offset),
+            offset,
         )
     })
 }
@@ -352,16 +331,7 @@ pub enum Whence {
 /// `EBADF`.
 #[inline]
 pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64, Errno> {
-    // SAFETY: no pointer is passed.
-    ret_usize(unsafe {
-        raw::syscall3(
-            Sysno::lseek as usize,
-            fd.as_fd().as_raw_fd() as isize as usize,
-            offset as usize,
-            whence as usize,
-        )
-    })
-    .map(|p| p as u64)
+    arch::lseek(fd.as_fd().as_raw_fd(), offset, whence as u32)
 }
 
 /// Flushes a file's data and metadata to the device:

@@ -15,18 +15,22 @@ use core::mem::MaybeUninit;
 use linux_raw_sys::general::{AT_EMPTY_PATH, STATX_BASIC_STATS, statx};
 use syscalls::{Sysno, raw};
 
-use super::super::errno::{Errno, ret_unit};
 use super::super::fs::Stat;
-use crate::fd::RawFd;
 
 pub(crate) use super::shared::{
     fork_flags_first as fork, mmap_in_registers as mmap, open_via_openat as open,
 };
 
-/// `fstat(fd)` as `statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS)`, its
-/// answer in the `struct stat` a 6.11 kernel's `fstat` would fill.
+/// `fstat(fd, st)` as `statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS)`,
+/// its answer written into `*st` as the `struct stat` a 6.11 kernel's
+/// `fstat` would fill: the raw kernel answer (0 or `-errno`), as every
+/// arch's `fstat` gives it to `fs::fstat`.
+///
+/// # Safety
+///
+/// `st` must be valid for writes of a [`Stat`].
 #[inline]
-pub(crate) fn fstat(fd: RawFd) -> Result<Stat, Errno> {
+pub(crate) unsafe fn fstat(fd: i32, st: *mut Stat) -> usize {
     let mut stx = MaybeUninit::<statx>::uninit();
     // SAFETY: the path is a NUL-terminated empty string, which with
     // AT_EMPTY_PATH names `fd` itself; the kernel writes at most a whole
@@ -41,11 +45,15 @@ pub(crate) fn fstat(fd: RawFd) -> Result<Stat, Errno> {
             stx.as_mut_ptr() as usize,
         )
     };
-    ret_unit(ret)?;
+    if ret != 0 {
+        return ret;
+    }
     // SAFETY: on success the kernel filled the struct (the fields of
     // STATX_BASIC_STATS it could not give are 0, as fstat would give them).
     let s = unsafe { stx.assume_init() };
-    Ok(stat_from_statx(&s))
+    // SAFETY: the caller guarantees `st` is valid for writes.
+    unsafe { st.write(stat_from_statx(&s)) };
+    0
 }
 
 /// The kernel's `new_encode_dev`: the dev_t encoding of `st_dev` and
