@@ -188,7 +188,18 @@ fn raw_path(k: usize, fx: &Fixture) -> u64 {
                 sys::munmap(r, 2 * page).unwrap();
                 // Now unmapped: EFAULT, nothing created.
                 let e = sys::mremap(r, page, 2 * page, MremapFlags::MAYMOVE, ptr::null_mut());
-                assert_eq!(e, Err(Errno::EFAULT));
+                if common::qemu_32bit_guest() {
+                    // qemu-user 7.2, 32-bit guest: the hole is qemu's host
+                    // reservation (common::qemu_32bit_guest): EINVAL
+                    // here, or the reservation moved to a new mapping,
+                    // unmapped again so nothing leaks.
+                    match e {
+                        Ok(n) => sys::munmap(n, 2 * page).unwrap(),
+                        Err(e) => assert_eq!(e, Errno::EINVAL),
+                    }
+                } else {
+                    assert_eq!(e, Err(Errno::EFAULT));
+                }
                 r as u64 & 1
             }
         }

@@ -189,6 +189,15 @@ fn remap_in_place_grows_into_free_pages() {
         let at = m.as_ptr();
         match m.remap_with(4 * p, RemapOptions::new()) {
             Ok(()) if m.as_ptr() == at && m.len() == 4 * p => 0,
+            // qemu-user 7.2 with a 32-bit guest keeps the hole reserved
+            // with a host mapping, so the host cannot grow into it
+            // (common::qemu_32bit_guest); the mapping is left as it was.
+            Err(Errno::ENOMEM)
+                if common::qemu_32bit_guest() && m.as_ptr() == at && m.len() == 2 * p =>
+            {
+                eprintln!("qemu-user 7.2, 32-bit guest: in-place grow into a hole is ENOMEM");
+                0
+            }
             r => {
                 eprintln!("in-place grow: {r:?}");
                 1

@@ -553,6 +553,19 @@ impl Drop for Space {
 
 #[test]
 fn address_space_follows_the_model() {
+    if common::qemu_32bit_guest() {
+        // With a 32-bit guest qemu-user 7.2 keeps every hole reserved with
+        // a host PROT_NONE mapping (common::qemu_32bit_guest): mprotect
+        // over a hole succeeds on the host, the VMAs the mremap
+        // predictions read from /proc/self/maps are the host's merged
+        // reservation, and qemu's maps shows or hides PROT_NONE pages by
+        // their neighbours; a run ends in SIGSEGV. The model runs on i686
+        // natively (the real compat kernel) and on every 64-bit arch.
+        eprintln!(
+            "skipped: qemu-user 7.2 with a 32-bit guest keeps holes as host reservations; the model needs a kernel's holes (runs natively on i686)"
+        );
+        return;
+    }
     let qemu = common::under_qemu().is_some();
     let sequences = common::cases(600, 100);
     let steps = std::cell::Cell::new(0u64);
