@@ -583,6 +583,7 @@ Box<dyn Shape>: square 3 has area 9
 Box<dyn Shape>: rect 2x5 has area 10
 BTreeMap: [a=1, b=2]
 large Vec: 1048576 bytes, sum 7340032
+GlobalBump: main thread owns an arena: true, arenas owned: 1
 ";
 
 /// `format!`, `String`, `Vec`, `BTreeMap`, `Box<dyn Trait>` and

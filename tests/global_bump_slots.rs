@@ -76,7 +76,7 @@ fn chunk_of(p: usize) -> usize {
 
 #[test]
 fn spread_slots_follow_the_stack() {
-    static A: GlobalBump = GlobalBump::new();
+    static A: GlobalBump = GlobalBump::new_stack_slots();
     A.spread_now();
     on_deep_stack(|| {
         let l = small();
@@ -151,7 +151,7 @@ fn spread_slots_follow_the_stack() {
 
 #[test]
 fn before_contention_every_stack_uses_slot_0() {
-    static A: GlobalBump = GlobalBump::new();
+    static A: GlobalBump = GlobalBump::new_stack_slots();
     on_deep_stack(|| {
         let l = small();
         let mut blocks = [0usize; LEVELS];
@@ -182,7 +182,7 @@ fn before_contention_every_stack_uses_slot_0() {
 
 #[test]
 fn two_threads_bump_from_their_own_slots() {
-    static A: GlobalBump = GlobalBump::new();
+    static A: GlobalBump = GlobalBump::new_stack_slots();
     A.spread_now();
     const N: usize = 2000;
     let barrier = Barrier::new(2);

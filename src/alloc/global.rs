@@ -23,11 +23,45 @@
 //!
 //! # Thread safety and its cost
 //!
-//! Small blocks come from one of [`GlobalBump::SLOTS`] independent arenas
-//! ("slots"). A slot's whole state is one word, its bump pointer `top`, on
-//! a cache line of its own (128 bytes, so that no two slots share a line
-//! or an adjacent-line prefetch pair). Because chunks are aligned to their
-//! size, the end of a slot's current chunk is computed from `top` itself
+//! **Owned arenas.** A thread that has a thread pointer (the register its
+//! libc, or `rawmap::rt` for the main thread, points at its control block;
+//! see `src/alloc/thread.rs` for each arch) bumps from an arena of its own,
+//! one of [`GlobalBump::OWNED_SLOTS`]: plain loads and stores, no atomic
+//! read-modify-write, as cheap as [`GlobalBump::new_single_thread`]. An
+//! arena records its owner's thread pointer; the fast path reads the
+//! pointer (one instruction: `mov fs:[0]`, `mrs tpidr_el0`, `mv tp`...),
+//! hashes it to an arena and compares that arena's owner with it. A
+//! thread's first allocation claims a free arena among the four its hash
+//! points at, with one compare-and-swap; arenas are never given back (no
+//! libc tells a library that a thread ended), but no two live threads have
+//! the same thread pointer, and a later thread that gets an exited
+//! thread's pointer (glibc reuses stacks and control blocks: 40 threads run
+//! one after the other used one arena in `tests/global_bump_owned.rs`)
+//! takes its arena over, which is sound because the exited thread can no
+//! longer touch it. Only the owner reads or writes an owned arena's bump
+//! pointer: a block freed by another thread stays allocated.
+//!
+//! This rests on one property of the program, which every libc's threads
+//! have: *each thread has its own thread pointer*. The only way to break it
+//! is a thread made by a raw `clone(CLONE_VM)` without `CLONE_SETTLS`
+//! (which inherits its parent's, and cannot run std code either: std's
+//! thread-locals would be its parent's), or on x86 with a zero one
+//! (`fs:[0]` then faults); a program that makes such threads uses
+//! [`GlobalBump::new_stack_slots`]. Like glibc's `malloc`, the owned
+//! fast path is not async-signal-safe: a signal handler that allocates
+//! while its thread is inside the allocator may get an overlapping block
+//! (installing a signal handler is `unsafe` for that reason).
+//!
+//! **Shared arenas.** A process with no thread pointers (no libc, and a
+//! start-up other than `rt`'s that sets none: on x86_64 the `fs` base is
+//! checked once with `arch_prctl(ARCH_GET_FS)`, on i686 the `gs`
+//! selector, elsewhere the first allocating thread's register), a thread
+//! whose thread pointer is 0, or one whose four arenas are all owned, bumps
+//! from one of [`GlobalBump::SLOTS`] shared arenas ("slots"). A slot's
+//! whole state is one word, its bump pointer `top`, on a cache line of its
+//! own (128 bytes, so that no two slots share a line or an adjacent-line
+//! prefetch pair). Because chunks are aligned to their size, the end of a
+//! slot's current chunk is computed from `top` itself
 //! (`((top - 1) | (CHUNK_SIZE - 1)) + 1`; `top` never rests on a chunk's
 //! first byte), so *one* compare-and-swap of that word both checks the room
 //! and takes the block: there is no lock, no second word to keep
@@ -37,66 +71,71 @@
 //! `realloc` in place likewise. Switching a slot to a new chunk (once per
 //! `CHUNK_SIZE` bytes) is a `mmap` + two `munmap` (to trim the alignment
 //! slack) and a compare-and-swap; the loser of a race unmaps its chunk and
-//! retries. Each slot maps its first chunk when it is first used.
+//! retries. Each arena (owned or shared) maps its first chunk when it is
+//! first used.
 //!
-//! **Which slot.** There is no thread-local storage in a program without
-//! libc, but every thread has a free identity: its stack pointer. Thread
-//! stacks are megabytes apart, so the allocator reads the stack pointer
-//! (one instruction), drops its low 20 bits (1 MiB) and hashes the rest
-//! with a multiplication into a slot number. The multiplier (about
-//! 2<sup>64</sup>·17/256) is chosen so that two stacks 1 to 14 MiB apart
-//! never share a slot: threads of std (2 MiB stacks) or of glibc (8 MiB)
-//! created one after the other get different slots; stacks further apart
+//! **Which shared slot.** Without a thread pointer a thread still has a
+//! free identity: its stack pointer. Thread stacks are megabytes apart, so
+//! the allocator reads the stack pointer (one instruction), drops its low
+//! 20 bits (1 MiB) and hashes the rest with a multiplication into a slot
+//! number. The multiplier (about 2<sup>64</sup>·17/256) is chosen so that
+//! two stacks 1 to 14 MiB apart never share a slot; stacks further apart
 //! share a slot with a chance of 1 in 16. Correctness never depends on the
-//! choice: any thread may bump from any slot, and every slot stays
-//! lock-free as described above.
+//! choice: any thread may bump from any shared slot. As long as no
+//! allocation has ever lost a compare-and-swap race, every thread uses
+//! slot 0, so a single-threaded program maps one chunk and rolls back every
+//! LIFO free whatever its stack depth; the first allocation that finds
+//! `top` moved by another thread switches, for good, to picking slots by
+//! stack address (the idea of Java's `LongAdder`). A block is rolled back
+//! (or grown in place) when the thread that frees it runs on a stack that
+//! picks the block's slot; a block freed from elsewhere stays allocated.
+//! This is exact, never a guess: an arena's `top` can only equal a block's
+//! end when the block lies in that arena's current chunk.
 //!
-//! **Only when needed.** As long as no allocation has ever lost a
-//! compare-and-swap race, every thread uses slot 0, so a single-threaded
-//! program maps one chunk and rolls back every LIFO free whatever its stack
-//! depth. The first allocation that finds `top` moved by another thread
-//! between its load and its compare-and-swap switches the allocator, for
-//! good, to picking slots by stack address (the idea of Java's
-//! `LongAdder`). From then on, the most recent block is rolled back (or
-//! grown in place) when the thread that frees it runs on a stack that
-//! picks the block's slot: the one that allocated it, at a stack depth
-//! within the same MiB; a block freed from elsewhere simply stays
-//! allocated. This is exact, never a guess: a slot's `top` can only equal
-//! a block's end when the block lies in that slot's current chunk.
+//! **Cost.** In an owned arena: a load of a read-mostly mode byte, the
+//! thread pointer, a shift, a multiplication and a shift, a load of the
+//! owner and a compare, beside the bump itself (under 1 ns); 1.2-1.4x
+//! [`GlobalBump::new_single_thread`]'s time on one thread, and no cache
+//! line is shared between threads (see `benches/alloc.rs` and the README's
+//! table). In a shared arena the compare-and-swap is the cost: 5-8 ns when
+//! uncontended on the reference machines; with one slot shared by two
+//! threads allocating at once every compare-and-swap would move the cache
+//! line between cores (measured 17x glibc's time), hence the slots. The
+//! price in memory: up to one partly used chunk per arena in use (address
+//! space; pages cost RAM only once touched).
 //!
-//! **Cost.** The compare-and-swap is the whole cost over a
-//! single-threaded bump: 5-8 ns when uncontended on the reference machines
-//! (the bump itself is under 1 ns, glibc's `malloc` about 4 ns thanks to
-//! its per-thread cache). Picking the slot adds a load of a read-mostly
-//! flag and, once spread, a stack-pointer read, a shift, a multiplication
-//! and a shift (about a nanosecond). With one slot shared by two threads
-//! allocating at once every compare-and-swap would move the cache line
-//! between cores (measured 17x glibc's time); with a slot each, the lines
-//! stay put. A spin lock would cost the same atomic read-modify-write to
-//! acquire plus a store to release, and would make every thread wait for a
-//! preempted holder. The price in memory: up to one partly used chunk per
-//! slot in use (address space; pages cost RAM only once touched). See
-//! `benches/alloc.rs` and the README for the measured numbers.
-//!
-//! A program that allocates from one thread only can skip the atomic
-//! read-modify-write altogether with [`GlobalBump::new_single_thread`]
-//! (an `unsafe` promise; it always uses slot 0).
+//! [`GlobalBump::new_single_thread`] (an `unsafe` promise that one thread
+//! allocates) uses one arena with plain loads and stores and no thread
+//! pointer.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::ffi::c_void;
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 use super::chunk::{FAST_ALIGN_MAX, map_anon, round_up, unmap};
+use super::thread::{stack_pointer, thread_pointer, thread_pointer_usable};
 use crate::flags::MremapFlags;
 use crate::{page_size, sys};
 
-/// One arena: its bump pointer, alone on its cache line (128 bytes: two
-/// 64-byte lines, which x86 prefetches in pairs).
+/// A shared arena: its bump pointer, alone on its cache line (128 bytes:
+/// two 64-byte lines, which x86 prefetches in pairs).
 #[repr(C, align(128))]
 struct Slot {
     /// Next free byte of the slot's current chunk; 0 before its first
     /// chunk. Inside a chunk, `base < top <= base + CHUNK_SIZE`.
+    top: AtomicUsize,
+}
+
+/// An arena owned by one thread, found by its thread pointer.
+#[repr(C, align(128))]
+struct Owned {
+    /// `!tp` of the thread that owns it (`tp`, its thread pointer, is never
+    /// 0 here, so `!tp` is never 0); 0 while free. Set once, by a
+    /// compare-and-swap from 0, and never changed again.
+    owner: AtomicUsize,
+    /// As [`Slot::top`], but read and written by the owner only, with plain
+    /// loads and stores (atomics only so that `Debug` may look).
     top: AtomicUsize,
 }
 
@@ -107,21 +146,27 @@ struct Padded<T>(T);
 /// A process-wide bump allocator on anonymous mappings. See the
 /// [module documentation](self).
 ///
-/// Thread safety: small blocks are bumped lock-free (one compare-and-swap)
-/// from one of [`GlobalBump::SLOTS`] arenas, each on its own cache line.
-/// Until two threads first collide, everyone uses slot 0; from then on a
-/// thread picks its slot by its stack address (threads have no other free
-/// identity without libc), so threads allocating at once almost never
-/// share a cache line. Freeing the most recent block of the slot the
-/// caller's stack picks rolls it back. Costs and details:
+/// Thread safety: each thread bumps small blocks from an arena of its own
+/// (one of [`GlobalBump::OWNED_SLOTS`]), found by its thread pointer and
+/// updated with plain loads and stores: no atomic read-modify-write. A
+/// thread with no thread pointer, or whose arenas are all taken, bumps
+/// lock-free (one compare-and-swap) from one of [`GlobalBump::SLOTS`]
+/// shared arenas picked by its stack address. Freeing the most recent
+/// block of the caller's arena rolls it back. Costs and details:
 /// [Thread safety and its cost](self#thread-safety-and-its-cost).
 #[repr(C)]
 pub struct GlobalBump {
+    owned: [Owned; OWNED],
     slots: [Slot; SLOTS],
     /// `false`: one thread only (plain loads and stores, slot 0 only).
     shared: bool,
-    /// Set (once) by the first allocation that lost a race: from then on
-    /// the slot is picked by stack address. Read-mostly, beside `shared`.
+    /// `TP_UNKNOWN` until the first allocation finds out whether threads
+    /// can be told apart by their thread pointer (`TP_YES`, `TP_NO`);
+    /// `TP_SINGLE` for `new_single_thread`. The fast path's one load of
+    /// the allocator's own state before the arena's.
+    tp: AtomicU8,
+    /// Set (once) by the first shared-arena allocation that lost a race:
+    /// from then on the shared slot is picked by stack address.
     spread: AtomicBool,
     /// Bytes mapped (chunks and large blocks); statistics only.
     mapped: Padded<AtomicUsize>,
@@ -132,6 +177,25 @@ const LARGE: usize = GlobalBump::LARGE_THRESHOLD;
 // A small block always fits in a fresh chunk, even after aligning to a
 // (64 KiB) page.
 const _: () = assert!(LARGE + (64 << 10) < CHUNK && CHUNK.is_power_of_two());
+
+const TP_UNKNOWN: u8 = 0;
+const TP_YES: u8 = 1;
+const TP_NO: u8 = 2;
+/// `new_single_thread`: slot 0, plain loads and stores.
+const TP_SINGLE: u8 = 3;
+
+const OWNED_BITS: u32 = 5;
+const OWNED: usize = 1 << OWNED_BITS;
+/// Owned arenas a thread looks at: its hash's and the next three.
+const PROBES: usize = 4;
+/// 2^64 / the golden ratio (Fibonacci hashing).
+const PHI: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The first owned arena a thread pointer looks at.
+#[inline(always)]
+const fn owned_of_tp(tp: usize) -> usize {
+    ((tp as u64 >> 12).wrapping_mul(PHI) >> (64 - OWNED_BITS)) as usize
+}
 
 const SLOT_BITS: u32 = 4;
 const SLOTS: usize = 1 << SLOT_BITS;
@@ -156,54 +220,67 @@ const fn slot_of_stack(sp: usize) -> usize {
     ((sp as u64 >> STACK_SHIFT).wrapping_mul(MIX) >> (64 - SLOT_BITS)) as usize
 }
 
-/// The current stack pointer (approximately: any address in the current
-/// frame will do).
-#[inline(always)]
-fn stack_pointer() -> usize {
-    let sp: usize;
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: reads a register into another; touches no memory or flags.
-    unsafe {
-        core::arch::asm!("mov {}, rsp", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
-    }
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: reads a register into another; touches no memory or flags.
-    unsafe {
-        core::arch::asm!("mov {}, sp", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
-    }
-    #[cfg(target_arch = "riscv64")]
-    // SAFETY: reads a register into another; touches no memory or flags.
-    unsafe {
-        core::arch::asm!("mv {}, sp", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
-    }
-    #[cfg(target_arch = "powerpc64")]
-    // SAFETY: reads a register into another; touches no memory or flags.
-    unsafe {
-        core::arch::asm!("mr {}, 1", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
-    }
-    #[cfg(target_arch = "s390x")]
-    // SAFETY: reads a register into another; touches no memory or flags.
-    unsafe {
-        core::arch::asm!("lgr {}, %r15", out(reg) sp, options(pure, nomem, nostack, preserves_flags));
-    }
-    #[cfg(not(any(
-        target_arch = "x86_64",
-        target_arch = "aarch64",
-        target_arch = "riscv64",
-        target_arch = "powerpc64",
-        target_arch = "s390x"
-    )))]
-    {
-        let probe = 0u8;
-        sp = core::hint::black_box(&probe) as *const u8 as usize;
-    }
-    sp
-}
-
 /// The end of the chunk that holds `top` (0 when `top` is 0).
 #[inline(always)]
 const fn chunk_end(top: usize) -> usize {
     (top.wrapping_sub(1) | (CHUNK - 1)).wrapping_add(1)
+}
+
+/// The arena a call works on: a bump pointer, and whether other threads
+/// may update it at the same time (compare-and-swap) or not (plain loads
+/// and stores: an owned arena, or `new_single_thread`).
+#[derive(Clone, Copy)]
+struct Arena<'a> {
+    top: &'a AtomicUsize,
+    atomic: bool,
+}
+
+impl Arena<'_> {
+    /// Replaces `top` by `new` if it still is `cur`; `Err` with its value
+    /// (possibly `cur` again: a spurious failure) otherwise.
+    #[inline(always)]
+    fn swap(self, cur: usize, new: usize) -> Result<(), usize> {
+        if self.atomic {
+            self.top
+                .compare_exchange_weak(cur, new, Ordering::AcqRel, Ordering::Relaxed)
+                .map(drop)
+        } else {
+            self.top.store(new, Ordering::Relaxed);
+            Ok(())
+        }
+    }
+
+    /// Replaces `top` by `new` if it still is `cur` (no spurious failure).
+    #[inline(always)]
+    fn swap_strong(self, cur: usize, new: usize) -> bool {
+        if self.atomic {
+            self.top
+                .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        } else {
+            self.top.store(new, Ordering::Relaxed);
+            true
+        }
+    }
+
+    /// Gives back the small block `p..p+size` if it is the most recent one
+    /// of this arena. (An arena's `top` equals the block's end only if the
+    /// block lies in the arena's current chunk, so no other arena is ever
+    /// changed.)
+    #[inline(always)]
+    fn rollback(self, p: usize, size: usize) {
+        let end = p + size;
+        if self.top.load(Ordering::Relaxed) == end {
+            if self.atomic {
+                // Fails harmlessly if another thread allocated meanwhile.
+                let _ = self
+                    .top
+                    .compare_exchange(end, p, Ordering::Release, Ordering::Relaxed);
+            } else {
+                self.top.store(p, Ordering::Relaxed);
+            }
+        }
+    }
 }
 
 impl Default for GlobalBump {
@@ -219,9 +296,17 @@ impl core::fmt::Debug for GlobalBump {
             .iter()
             .filter(|s| s.top.load(Ordering::Relaxed) != 0)
             .count();
+        let tp = match self.tp.load(Ordering::Relaxed) {
+            TP_YES => "yes",
+            TP_NO => "no",
+            TP_SINGLE => "not used",
+            _ => "not yet known",
+        };
         f.debug_struct("GlobalBump")
             .field("mapped_bytes", &self.mapped_bytes())
             .field("shared", &self.shared)
+            .field("thread_pointer", &tp)
+            .field("owned_arenas", &self.owned_arenas())
             .field("spread", &self.spread.load(Ordering::Relaxed))
             .field("slots_used", &used)
             .finish_non_exhaustive()
@@ -233,7 +318,10 @@ impl GlobalBump {
     pub const CHUNK_SIZE: usize = 1 << 20;
     /// Blocks of at least this many bytes get a mapping of their own.
     pub const LARGE_THRESHOLD: usize = 64 << 10;
-    /// Number of independent arenas small blocks are bumped from (see
+    /// Number of arenas that threads own (see
+    /// [Thread safety and its cost](self#thread-safety-and-its-cost)).
+    pub const OWNED_SLOTS: usize = OWNED;
+    /// Number of shared arenas, for threads that own none (see
     /// [Thread safety and its cost](self#thread-safety-and-its-cost)).
     pub const SLOTS: usize = SLOTS;
 
@@ -241,15 +329,34 @@ impl GlobalBump {
     #[must_use]
     pub const fn new() -> Self {
         Self {
+            owned: [const {
+                Owned {
+                    owner: AtomicUsize::new(0),
+                    top: AtomicUsize::new(0),
+                }
+            }; OWNED],
             slots: [const {
                 Slot {
                     top: AtomicUsize::new(0),
                 }
             }; SLOTS],
             shared: true,
+            tp: AtomicU8::new(TP_UNKNOWN),
             spread: AtomicBool::new(false),
             mapped: Padded(AtomicUsize::new(0)),
         }
+    }
+
+    /// A thread-safe allocator that never uses thread pointers: every
+    /// thread bumps from the shared arenas, one compare-and-swap per
+    /// allocation. For a program whose threads may share a thread pointer
+    /// (threads made by a raw `clone(CLONE_VM)` without `CLONE_SETTLS`,
+    /// see [Thread safety and its cost](self#thread-safety-and-its-cost)).
+    #[must_use]
+    pub const fn new_stack_slots() -> Self {
+        let mut a = Self::new();
+        a.tp = AtomicU8::new(TP_NO);
+        a
     }
 
     /// An allocator for a program that allocates from one thread only:
@@ -265,6 +372,7 @@ impl GlobalBump {
     pub const unsafe fn new_single_thread() -> Self {
         let mut a = Self::new();
         a.shared = false;
+        a.tp = AtomicU8::new(TP_SINGLE);
         a
     }
 
@@ -274,8 +382,24 @@ impl GlobalBump {
         self.mapped.0.load(Ordering::Relaxed)
     }
 
-    /// Picks slots by stack address from now on, as the first contended
-    /// allocation does. For tests: correctness never depends on it.
+    /// Arenas owned by a thread (live or exited) so far. For tests.
+    #[doc(hidden)]
+    pub fn owned_arenas(&self) -> usize {
+        self.owned
+            .iter()
+            .filter(|o| o.owner.load(Ordering::Relaxed) != 0)
+            .count()
+    }
+
+    /// Whether the calling thread owns an arena. For tests.
+    #[doc(hidden)]
+    pub fn owns_arena(&self) -> bool {
+        self.shared && !self.arena().atomic
+    }
+
+    /// Picks shared slots by stack address from now on, as the first
+    /// contended shared-arena allocation does. For tests: correctness never
+    /// depends on it.
     #[doc(hidden)]
     pub fn spread_now(&self) {
         if self.shared {
@@ -283,54 +407,120 @@ impl GlobalBump {
         }
     }
 
-    /// The bump pointer of the calling thread's slot.
+    /// The calling thread's arena: its own if it owns one (one load of the
+    /// mode, the thread pointer, one load of the owner), else a shared one.
     #[inline(always)]
-    fn slot(&self) -> &AtomicUsize {
+    fn arena(&self) -> Arena<'_> {
+        match self.tp.load(Ordering::Relaxed) {
+            TP_YES => {
+                // SAFETY: `TP_YES` is stored only after
+                // `thread_pointer_usable()` returned true.
+                let tp = unsafe { thread_pointer() };
+                let o = &self.owned[owned_of_tp(tp)];
+                if o.owner.load(Ordering::Relaxed) == !tp {
+                    return Arena {
+                        top: &o.top,
+                        atomic: false,
+                    };
+                }
+                self.arena_slow()
+            }
+            TP_SINGLE => Arena {
+                top: &self.slots[0].top,
+                atomic: false,
+            },
+            TP_NO => self.shared_arena(),
+            _ => self.arena_slow(),
+        }
+    }
+
+    /// The shared arena for the calling thread: slot 0 until spread, then
+    /// by stack address.
+    #[inline(always)]
+    fn shared_arena(&self) -> Arena<'_> {
         let i = if self.spread.load(Ordering::Relaxed) {
             slot_of_stack(stack_pointer())
         } else {
             0
         };
-        &self.slots[i].top
+        Arena {
+            top: &self.slots[i].top,
+            atomic: true,
+        }
     }
 
-    /// Another thread moved a slot's `top` under us: spread from now on.
+    /// The rest of [`arena`](Self::arena): finds out whether thread
+    /// pointers are usable (once per process), looks for an arena the
+    /// thread owns further along its probe sequence, or claims a free one;
+    /// if none, a shared arena.
+    #[cold]
+    #[inline(never)]
+    fn arena_slow(&self) -> Arena<'_> {
+        let mut mode = self.tp.load(Ordering::Relaxed);
+        if mode == TP_UNKNOWN {
+            // Threads racing here find the same answer unless one of them
+            // has no thread pointer; either answer is then sound (a thread
+            // pointer of 0 picks the shared arenas; on x86, where reading
+            // it would fault, every thread has one or none: see the module
+            // docs).
+            mode = if thread_pointer_usable() {
+                TP_YES
+            } else {
+                TP_NO
+            };
+            self.tp.store(mode, Ordering::Relaxed);
+        }
+        if mode == TP_YES {
+            // SAFETY: `thread_pointer_usable()` returned true (above, or
+            // before `TP_YES` was stored).
+            let tp = unsafe { thread_pointer() };
+            if tp != 0 {
+                let first = owned_of_tp(tp);
+                let probe = |k: usize| &self.owned[(first + k) % OWNED];
+                for k in 0..PROBES {
+                    let o = probe(k);
+                    if o.owner.load(Ordering::Relaxed) == !tp {
+                        return Arena {
+                            top: &o.top,
+                            atomic: false,
+                        };
+                    }
+                }
+                for k in 0..PROBES {
+                    let o = probe(k);
+                    // Acquire: a free arena's `top` is 0 and stays so until
+                    // its owner maps a chunk; nothing to synchronise with,
+                    // but the claim must not be reordered after our first
+                    // use of it.
+                    if o.owner.load(Ordering::Relaxed) == 0
+                        && o.owner
+                            .compare_exchange(0, !tp, Ordering::Acquire, Ordering::Relaxed)
+                            .is_ok()
+                    {
+                        return Arena {
+                            top: &o.top,
+                            atomic: false,
+                        };
+                    }
+                }
+            }
+        }
+        self.shared_arena()
+    }
+
+    /// Another thread moved a shared slot's `top` under us: spread from
+    /// now on.
     #[cold]
     #[inline(never)]
     fn contended(&self) {
         self.spread.store(true, Ordering::Relaxed);
     }
 
-    /// Replaces `top` by `new` if it still is `cur`; `Err` with its value
-    /// (possibly `cur` again: a spurious failure) otherwise.
-    #[inline(always)]
-    fn swap_top(&self, top: &AtomicUsize, cur: usize, new: usize) -> Result<(), usize> {
-        if self.shared {
-            top.compare_exchange_weak(cur, new, Ordering::AcqRel, Ordering::Relaxed)
-                .map(drop)
-        } else {
-            top.store(new, Ordering::Relaxed);
-            Ok(())
-        }
-    }
-
-    /// Replaces `top` by `new` if it still is `cur` (no spurious failure).
-    #[inline(always)]
-    fn swap_strong(&self, top: &AtomicUsize, cur: usize, new: usize) -> bool {
-        if self.shared {
-            top.compare_exchange(cur, new, Ordering::AcqRel, Ordering::Relaxed)
-                .is_ok()
-        } else {
-            top.store(new, Ordering::Relaxed);
-            true
-        }
-    }
-
-    /// Bumps a small block from the slot's current chunk; `None` when it
+    /// Bumps a small block from the arena's current chunk; `None` when it
     /// does not fit (or there is no chunk yet).
     #[inline(always)]
-    fn bump(&self, slot: &AtomicUsize, size: usize, align: usize) -> Option<*mut u8> {
-        let mut top = slot.load(Ordering::Relaxed);
+    fn bump(&self, a: Arena<'_>, size: usize, align: usize) -> Option<*mut u8> {
+        let mut top = a.top.load(Ordering::Relaxed);
         loop {
             // No overflow: `top` is a user-space address (far below 2^63)
             // or 0, `size` and `align` are small here.
@@ -339,7 +529,7 @@ impl GlobalBump {
             if new_top > chunk_end(top) || top == 0 {
                 return None;
             }
-            match self.swap_top(slot, top, new_top) {
+            match a.swap(top, new_top) {
                 Ok(()) => return Some(aligned as *mut u8),
                 Err(t) => {
                     if t != top {
@@ -353,13 +543,13 @@ impl GlobalBump {
 
     #[cold]
     #[inline(never)]
-    fn alloc_slow(&self, slot: &AtomicUsize, size: usize, align: usize) -> *mut u8 {
-        self.alloc_slow_fresh(slot, size, align).0
+    fn alloc_slow(&self, a: Arena<'_>, size: usize, align: usize) -> *mut u8 {
+        self.alloc_slow_fresh(a, size, align).0
     }
 
     /// [`alloc_slow`](Self::alloc_slow), also telling whether the block is
     /// fresh from the kernel (a new chunk or a large block: still zero).
-    fn alloc_slow_fresh(&self, slot: &AtomicUsize, size: usize, align: usize) -> (*mut u8, bool) {
+    fn alloc_slow_fresh(&self, a: Arena<'_>, size: usize, align: usize) -> (*mut u8, bool) {
         let page = page_size();
         if align > page || page > CHUNK {
             return (ptr::null_mut(), false);
@@ -368,12 +558,12 @@ impl GlobalBump {
             return (self.map_large(size), true);
         }
         loop {
-            let top = slot.load(Ordering::Acquire);
+            let top = a.top.load(Ordering::Acquire);
             if top != 0 {
                 let aligned = (top + (align - 1)) & !(align - 1);
                 let new_top = aligned + size;
                 if new_top <= chunk_end(top) {
-                    if self.swap_strong(slot, top, new_top) {
+                    if a.swap_strong(top, new_top) {
                         return (aligned as *mut u8, false);
                     }
                     self.contended();
@@ -385,11 +575,11 @@ impl GlobalBump {
             };
             // Start one byte in, so that `top` never rests on the base.
             let aligned = (base + 1 + (align - 1)) & !(align - 1);
-            if self.swap_strong(slot, top, aligned + size) {
+            if a.swap_strong(top, aligned + size) {
                 self.mapped.0.fetch_add(CHUNK, Ordering::Relaxed);
                 return (aligned as *mut u8, true);
             }
-            // Another thread moved `top` first: retry in its chunk.
+            // Another thread moved a shared `top` first: retry in its chunk.
             self.contended();
             // SAFETY: our fresh chunk, never published.
             unsafe { unmap(base, CHUNK) };
@@ -407,22 +597,6 @@ impl GlobalBump {
                 p as *mut u8
             }
             None => ptr::null_mut(),
-        }
-    }
-
-    /// Gives back the small block `p..p+size` if it is the most recent one
-    /// of `slot`. (A slot's `top` equals the block's end only if the block
-    /// lies in the slot's current chunk, so no other slot is ever changed.)
-    #[inline(always)]
-    fn rollback(&self, slot: &AtomicUsize, p: usize, size: usize) {
-        let end = p + size;
-        if slot.load(Ordering::Relaxed) == end {
-            if self.shared {
-                // Fails harmlessly if another thread allocated meanwhile.
-                let _ = slot.compare_exchange(end, p, Ordering::Release, Ordering::Relaxed);
-            } else {
-                slot.store(p, Ordering::Relaxed);
-            }
         }
     }
 
@@ -510,22 +684,26 @@ fn map_aligned_chunk() -> Option<usize> {
     Some(base)
 }
 
-// SAFETY: blocks are disjoint: each small block is taken by one atomic
-// update of a slot's `top` inside a chunk that belongs to that slot alone
-// and is never unmapped, each large block is a mapping of its own. Errors
-// return null; nothing panics.
+// SAFETY: blocks are disjoint: each small block is taken inside a chunk
+// that belongs to one arena alone and is never unmapped, by one update of
+// that arena's `top`: a compare-and-swap in a shared arena; a plain store in
+// an owned one, whose `top` only its owner reads and writes (an owner is a
+// thread pointer, and no two live threads have the same one; a later
+// thread with an exited owner's thread pointer takes over after that
+// thread's end) or in `new_single_thread`'s (the caller's promise). Each
+// large block is a mapping of its own. Errors return null; nothing panics.
 unsafe impl GlobalAlloc for GlobalBump {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let (size, align) = (layout.size(), layout.align());
-        let slot = self.slot();
+        let a = self.arena();
         if size < LARGE
             && align <= FAST_ALIGN_MAX
-            && let Some(p) = self.bump(slot, size, align)
+            && let Some(p) = self.bump(a, size, align)
         {
             return p;
         }
-        self.alloc_slow(slot, size, align)
+        self.alloc_slow(a, size, align)
     }
 
     /// Zeroes only what may have been used before: a block bumped from a
@@ -536,16 +714,16 @@ unsafe impl GlobalAlloc for GlobalBump {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let (size, align) = (layout.size(), layout.align());
-        let slot = self.slot();
+        let a = self.arena();
         if size < LARGE
             && align <= FAST_ALIGN_MAX
-            && let Some(p) = self.bump(slot, size, align)
+            && let Some(p) = self.bump(a, size, align)
         {
             // SAFETY: a fresh block of `size` bytes.
             unsafe { ptr::write_bytes(p, 0, size) };
             return p;
         }
-        let (p, fresh) = self.alloc_slow_fresh(slot, size, align);
+        let (p, fresh) = self.alloc_slow_fresh(a, size, align);
         if !p.is_null() && !fresh {
             // SAFETY: a fresh block of `size` bytes.
             unsafe { ptr::write_bytes(p, 0, size) };
@@ -557,7 +735,7 @@ unsafe impl GlobalAlloc for GlobalBump {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let size = layout.size();
         if size < LARGE {
-            self.rollback(self.slot(), ptr as usize, size);
+            self.arena().rollback(ptr as usize, size);
         } else {
             let len = round_up(size, page_size()).unwrap_or(size);
             // SAFETY: a large block is a mapping of its own, which the
@@ -571,18 +749,18 @@ unsafe impl GlobalAlloc for GlobalBump {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let (p, old) = (ptr as usize, layout.size());
         if old < LARGE && new_size < LARGE && old > 0 {
-            let slot = self.slot();
+            let a = self.arena();
             let end = p + old;
             if new_size <= old {
-                self.rollback(slot, p + new_size, old - new_size);
+                a.rollback(p + new_size, old - new_size);
                 return ptr;
             }
             // Grow in place when the block is the most recent one of the
-            // slot and its chunk has room.
+            // arena and its chunk has room.
             let new_end = p + new_size;
             if new_end <= chunk_end(end)
-                && slot.load(Ordering::Relaxed) == end
-                && self.swap_strong(slot, end, new_end)
+                && a.top.load(Ordering::Relaxed) == end
+                && a.swap_strong(end, new_end)
             {
                 return ptr;
             }

@@ -21,6 +21,7 @@ mod chunks;
 pub mod global;
 mod slice;
 mod string;
+pub(crate) mod thread;
 #[cfg(feature = "allocator-api2")]
 mod vec;
 mod with;

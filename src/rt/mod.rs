@@ -50,10 +50,15 @@
 //! pointer `r2` from `.TOC.`; s390x leaves the 160-byte register save area
 //! a callee may write below its caller's stack pointer). That function records the
 //! page size from the aux vector ([`page::init_from_auxv`](crate::page::init_from_auxv)),
-//! calls the function named in [`entry!`] and ends the process with
+//! gives the main thread a thread pointer (the arch's TLS register, see
+//! `src/alloc/thread.rs`, pointing to a static block whose first word is
+//! its own address, as the x86 ABIs want), so that
+//! [`GlobalBump`](crate::GlobalBump) can give the thread an arena of its
+//! own, calls the function named in [`entry!`] and ends the process with
 //! [`exit_group`](crate::sys::exit_group) and its return value.
 //!
-//! Nothing else is set up: no thread-local storage, no `.fini_array`
+//! Nothing else is set up: no thread-local variables (the thread pointer's
+//! block holds none), no `.fini_array`
 //! destructors, no signal handling (`SIGPIPE` keeps its default action and
 //! ends the process, as for a C program), no buffered stdout (each
 //! [`print!`]/[`println!`] is one `write`, so nothing is lost at exit or

@@ -33,7 +33,8 @@ unsafe extern "C" fn start_rust(sp: *const usize) -> ! {
     // SAFETY: the kernel's initial stack layout (see the System V ABI,
     // "Process Initialization"): argc, then argc pointers and a null, then
     // the environment pointers and a null, then the aux vector ending with
-    // AT_NULL. Everything stays valid for the life of the process.
+    // AT_NULL. Everything stays valid for the life of the process. The
+    // thread pointer is set once, here, before any code could read it.
     let args = unsafe {
         let argc = *sp;
         let argv = sp.add(1).cast::<*const u8>();
@@ -45,6 +46,7 @@ unsafe extern "C" fn start_rust(sp: *const usize) -> ! {
         let auxv = end.add(1).cast::<usize>();
         crate::page::init_from_auxv(auxv);
         super::auxv::set(auxv);
+        crate::alloc::thread::set_main_thread_pointer();
         super::auxv::run_constructors();
         Args::from_raw(argc, argv, envp, auxv)
     };

@@ -56,6 +56,8 @@ pub use fs::{
 pub use iovec::{IoSlice, IoSliceMut};
 pub use memfd::memfd_create;
 pub use mm::{madvise, mincore, mlock, mlock2, mmap, mprotect, mremap, msync, munlock, munmap};
+#[cfg(target_arch = "x86_64")]
+pub(crate) use process::fs_base;
 pub use process::{
     Pid, Resource, Rlimit, WaitStatus, exit_group, fork, getpid, kill, prlimit64, wait4,
 };

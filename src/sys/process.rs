@@ -35,6 +35,31 @@ pub fn getpid() -> Pid {
     unsafe { raw::syscall0(Sysno::getpid as usize) as Pid }
 }
 
+/// `arch_prctl(ARCH_GET_FS)` (x86_64): the calling thread's `fs` base, its
+/// thread pointer, 0 if nobody set one. For the allocator's choice of
+/// arena; see
+/// [`arch_prctl(2)`](https://man7.org/linux/man-pages/man2/arch_prctl.2.html).
+///
+/// # Errors
+///
+/// None in practice (`EINVAL` for an unknown code, `EFAULT`).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn fs_base() -> Result<usize, Errno> {
+    /// `ARCH_GET_FS` of `<asm/prctl.h>`: linux-raw-sys 0.12 has
+    /// `ARCH_SET_FS` (0x1002) but not its partner.
+    const ARCH_GET_FS: usize = 0x1003;
+    let mut base = 0usize;
+    // SAFETY: the kernel writes one `unsigned long` to `&mut base`.
+    let r = unsafe {
+        raw::syscall2(
+            Sysno::arch_prctl as usize,
+            ARCH_GET_FS,
+            ptr::from_mut(&mut base) as usize,
+        )
+    };
+    ret_unit(r).map(|()| base)
+}
+
 /// Sends a signal:
 /// [`kill(2)`](https://man7.org/linux/man-pages/man2/kill.2.html).
 ///

@@ -4,8 +4,9 @@
 //! release builds (the precompiled `alloc` refers to `_Unwind_Resume`,
 //! which `rawmap::rt` provides for `panic = "abort"` programs).
 //!
-//! Prints a few lines built with each of them; the tests compare them
-//! exactly. `alloc_check ARG...` also counts its arguments' bytes in a
+//! Prints a few lines built with each of them, and whether the main thread
+//! owns a `GlobalBump` arena (the runtime gives it a thread pointer); the
+//! tests compare them exactly. `alloc_check ARG...` also counts its arguments' bytes in a
 //! `BTreeMap`.
 #![no_std]
 #![no_main]
@@ -98,5 +99,13 @@ fn main(args: Args) -> i32 {
         big.iter().map(|&b| u64::from(b)).sum::<u64>()
     );
     drop(big);
+
+    // The runtime gave the main thread a thread pointer, so the allocator
+    // bumps from an arena this thread owns (plain loads and stores).
+    println!(
+        "GlobalBump: main thread owns an arena: {}, arenas owned: {}",
+        ALLOC.owns_arena(),
+        ALLOC.owned_arenas()
+    );
     0
 }
