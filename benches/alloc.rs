@@ -409,6 +409,9 @@ fn on_threads<A: GlobalAlloc + Sync + 'static>(
 }
 
 static GLOBAL: GlobalBump = GlobalBump::new();
+/// The shared arenas only (the design before owned arenas): one
+/// compare-and-swap per allocation.
+static GLOBAL_SLOTS: GlobalBump = GlobalBump::new_stack_slots();
 // SAFETY: only used by the single-thread cases, from one thread at a time.
 static GLOBAL_ST: GlobalBump = unsafe { GlobalBump::new_single_thread() };
 static SYSTEM: System = System;
@@ -436,13 +439,23 @@ fn global_vs_malloc(c: &mut Criterion) {
     let spin: Option<&'static SpinBump> = std::env::var_os("RAWMAP_BENCH_SPIN")
         .is_some_and(|v| v == "1")
         .then(|| &*SPIN);
-    for (label, threads) in [("1 thread", 1), ("2 threads", 2)] {
+    for (label, threads) in [("1 thread", 1), ("2 threads", 2), ("8 threads", 8)] {
+        // Threads started per sample: fewer, longer samples.
+        let samples = match threads {
+            1 => 100,
+            2 => 50,
+            _ => 20,
+        };
         let mut g = c.benchmark_group(format!("global: alloc+free 32 B x 10007, {label}"));
-        if threads == 2 {
-            // A thread pair per sample: fewer, longer samples.
-            g.sample_size(50);
-        }
+        g.sample_size(samples);
         case(&mut g, "GlobalBump", &GLOBAL, threads, |a, _| pairs(a));
+        case(
+            &mut g,
+            "GlobalBump::new_stack_slots",
+            &GLOBAL_SLOTS,
+            threads,
+            |a, _| pairs(a),
+        );
         case(&mut g, "System (glibc malloc)", &SYSTEM, threads, |a, _| {
             pairs(a)
         });
@@ -467,10 +480,15 @@ fn global_vs_malloc(c: &mut Criterion) {
         g.finish();
 
         let mut g = c.benchmark_group(format!("global: 10007 x 16..64 B then free LIFO, {label}"));
-        if threads == 2 {
-            g.sample_size(50);
-        }
+        g.sample_size(samples);
         case(&mut g, "GlobalBump", &GLOBAL, threads, batch);
+        case(
+            &mut g,
+            "GlobalBump::new_stack_slots",
+            &GLOBAL_SLOTS,
+            threads,
+            batch,
+        );
         case(&mut g, "System (glibc malloc)", &SYSTEM, threads, batch);
         if let Some(spin) = spin {
             case(&mut g, "spin-lock bump (bench only)", spin, threads, batch);

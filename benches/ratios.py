@@ -158,14 +158,19 @@ if glob:
     print()
     print("README: GlobalBump (time; ratio to glibc; ratio to new_single_thread)")
     print()
-    print("| case | GlobalBump | glibc | GlobalBump / glibc | new_single_thread / glibc | GlobalBump / new_single_thread |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for g in sorted(glob):
+    print("| case | GlobalBump | glibc | GlobalBump / glibc | new_stack_slots / glibc | new_single_thread / glibc | GlobalBump / new_single_thread |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    def order(g):
+        n = g.rsplit(", ", 1)[-1]
+        return (g.split(",")[0], int(n.split()[0]) if n[0].isdigit() else 0)
+    for g in sorted(glob, key=order):
         c = glob[g]
         gb, sysm = c.get("GlobalBump"), c.get("System (glibc malloc)")
         st = c.get("GlobalBump__new_single_thread", c.get("GlobalBump::new_single_thread"))
+        ss = c.get("GlobalBump__new_stack_slots", c.get("GlobalBump::new_stack_slots"))
         if gb is None or sysm is None:
             continue
         st_s = f"{st / sysm:.2f}" if st else ""
+        ss_s = f"{ss / sysm:.2f}" if ss else ""
         gs = f"{gb / st:.2f}" if st else ""
-        print(f"| {g[8:]} | {fmt(gb)} | {fmt(sysm)} | {gb / sysm:.2f} | {st_s} | {gs} |")
+        print(f"| {g[8:]} | {fmt(gb)} | {fmt(sysm)} | {gb / sysm:.2f} | {ss_s} | {st_s} | {gs} |")
