@@ -192,7 +192,11 @@ fn len_of(addr: usize, l: &Layout, small: (usize, isize), huge: Option<usize>) -
     let end = if (l.base..l.base + PAGES * page).contains(&addr) {
         l.base + PAGES * page
     } else if addr < l.base {
-        16 * page + addr.next_multiple_of(page)
+        // The first 16 pages of the address space (below mmap_min_addr's
+        // usual 64 KiB with 4 KiB pages), never further: a non-PIE static
+        // binary (armv7's, in the real-kernel lane) starts at 0x10000, 16
+        // pages up, and "16 pages past `addr`" unmapped its code.
+        (16 * page).max(addr)
     } else {
         // Top page or kernel half: nothing is there, any length is safe.
         return want;

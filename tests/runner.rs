@@ -30,6 +30,8 @@ fn in_a_vm_the_kernel_is_the_one_the_lane_booted() {
     // .ci/vm-test names its kernels by arch and page size.
     let arch = if cfg!(target_arch = "aarch64") {
         "a64-"
+    } else if cfg!(target_arch = "arm") {
+        "a32"
     } else {
         "rv64"
     };

@@ -51,7 +51,7 @@ pub fn qemu_32bit_guest() -> bool {
 }
 
 /// `Some(kernel)` when the test runs on a real kernel in a full-system VM
-/// (`.ci/vm-test`: `a64-4k`, `a64-16k`, `a64-64k`, `rv64`; set by its
+/// (`.ci/vm-test`: `a64-4k`, `a64-16k`, `a64-64k`, `rv64`, `a32`; set by its
 /// `/init`). The kernel answers there, not qemu-user, so every check that
 /// skips under qemu-user runs; but the code is translated by qemu's TCG,
 /// so it is as slow as under qemu-user.

@@ -19,7 +19,8 @@
 //!
 //! What rawmap has no wrapper for (it is a memory-mapping crate) goes
 //! through the `syscalls` crate directly: `mount`, `mkdirat`, `chdir`,
-//! `execve`, `finit_module`, `clock_gettime`, `uname`, `sync`, `reboot`.
+//! `execve`, `finit_module`, `clock_gettime` (`clock_gettime64` on 32-bit),
+//! `uname`, `sync`, `reboot`.
 #![no_std]
 #![no_main]
 
@@ -180,10 +181,17 @@ fn now_ms() -> u64 {
         tv_sec: 0,
         tv_nsec: 0,
     };
+    // `__kernel_timespec` has a 64-bit `tv_sec` everywhere; on 32-bit
+    // arches `clock_gettime` writes the old 32-bit one, `clock_gettime64`
+    // this one.
+    #[cfg(target_pointer_width = "32")]
+    let nr = Sysno::clock_gettime64;
+    #[cfg(target_pointer_width = "64")]
+    let nr = Sysno::clock_gettime;
     // SAFETY: the kernel writes one timespec.
     let r = unsafe {
         raw::syscall2(
-            Sysno::clock_gettime as usize,
+            nr as usize,
             linux_raw_sys::general::CLOCK_MONOTONIC as usize,
             core::ptr::from_mut(&mut ts) as usize,
         )
