@@ -137,13 +137,6 @@ pub(super) struct Large {
 
 const HEADER: usize = core::mem::size_of::<Large>().next_power_of_two();
 
-/// `ptr` and `end` of an arena without a chunk: no room, so a block takes
-/// the slow path, which maps the first chunk; but a zero-size block fits,
-/// and gets this address, aligned for every alignment the fast path takes
-/// (and never a chunk's: the kernel maps nothing this low without a hint).
-/// Not 0, so that the fast path needs no test for a zero size.
-const NO_CHUNK: usize = FAST_ALIGN_MAX;
-
 const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
 
 /// A fast single-threaded arena on anonymous mappings. See the
@@ -158,12 +151,10 @@ const _: () = assert!(HEADER.is_power_of_two() && HEADER < FAST_ALIGN_MAX);
 /// shared(&rawmap::Bump::new()); // `Bump` is not `Sync`
 /// ```
 pub struct Bump {
-    /// Next free byte of the current chunk ([`NO_CHUNK`] when there is
-    /// none).
+    /// Next free byte of the current chunk (0 when there is none).
     ptr: Cell<usize>,
     /// End of the room for blocks in the current chunk: where its footer
-    /// starts, or before when the limit leaves less ([`NO_CHUNK`] without a
-    /// chunk).
+    /// starts, or before when the limit leaves less (0 without a chunk).
     end: Cell<usize>,
     /// Start of the current chunk's mapping; 0 when there is none.
     base: Cell<usize>,
@@ -223,8 +214,8 @@ impl Bump {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            ptr: Cell::new(NO_CHUNK),
-            end: Cell::new(NO_CHUNK),
+            ptr: Cell::new(0),
+            end: Cell::new(0),
             base: Cell::new(0),
             len: Cell::new(0),
             retired: Cell::new(ptr::null_mut()),
@@ -452,9 +443,8 @@ impl Bump {
     }
 
     /// Allocates a block for `layout` (uninitialized). A zero-size block is
-    /// a non-null pointer aligned for `layout`, possibly the address of
-    /// other blocks: it takes no bytes (in a chunk, the bump pointer moves
-    /// at most to its alignment, as in bumpalo).
+    /// a non-null pointer aligned for `layout`, possibly shared with other
+    /// zero-size blocks.
     ///
     /// # Errors
     ///
@@ -596,10 +586,7 @@ impl Bump {
             // SAFETY: `&mut self`: no block of this arena is borrowed any more.
             unsafe { self.unmap_all_but_current() };
         }
-        self.ptr.set(match self.base.get() {
-            0 => NO_CHUNK,
-            base => base,
-        });
+        self.ptr.set(self.base.get());
         self.mapped.set(self.len.get());
         // Without a limit `end` is the footer already.
         if self.limit.get().is_some() {
@@ -633,22 +620,30 @@ impl Bump {
     #[inline(always)]
     fn bump_fast(&self, layout: Layout) -> Option<NonNull<u8>> {
         let (size, align) = (layout.size(), layout.align());
-        // A zero-size block bumps like any other (by its padding only), and
-        // without a chunk gets `NO_CHUNK`: there is no test for a zero size.
-        // For a size known only at run time (`Layout::array(n)`) that test
-        // was a third branch, and that loop ran 1.3-1.5x bumpalo's time on
-        // this kind of machine, 0.75-0.9x without it (the instructions
-        // otherwise the same; see `benches/bump_insns.rs`, mode `arr`).
-        if size >= Self::LARGE_THRESHOLD || align > FAST_ALIGN_MAX {
+        // `1 <= size < LARGE_THRESHOLD` in one unsigned compare (0 wraps to
+        // the top). For a size known only at run time (`Layout::array(n)`)
+        // that is one branch where a test for 0 and a test for a large size
+        // were two: that loop ran 1.3-1.5x bumpalo's time on this kind of
+        // machine, and 0.55-0.8x with one branch, with loops aligned as
+        // the compiler likes or to 64 bytes (the instructions otherwise the
+        // same; `benches/bump_insns.rs`, mode `arr`). A zero size pays the
+        // second test instead. A constant size folds both away.
+        if size.wrapping_sub(1) >= Self::LARGE_THRESHOLD - 1 || align > FAST_ALIGN_MAX {
+            if size == 0 && align <= FAST_ALIGN_MAX {
+                // No memory needed: a dangling, aligned, non-null pointer.
+                // SAFETY: `align` is a power of two, so not 0.
+                return Some(unsafe { NonNull::new_unchecked(align as *mut u8) });
+            }
             return None;
         }
         let (ptr, end) = (self.ptr.get(), self.end.get());
         debug_assert!(
-            ptr <= end && (self.base.get() != 0 || (ptr == NO_CHUNK && end == NO_CHUNK)),
-            "bump pointer {ptr:#x} past the chunk end {end:#x}, or moved without a chunk"
+            ptr <= end && (ptr == 0) == (self.base.get() == 0),
+            "bump pointer {ptr:#x} past the chunk end {end:#x}, or set without a chunk"
         );
         // No overflow: user-space addresses stay far below 2^63, and size
-        // and align are small here.
+        // and align are small here. Without a chunk, `ptr == end == 0` and
+        // `new_ptr >= size > 0`: no room.
         // A run of blocks of one type keeps the pointer aligned: testing it
         // (a predicted branch) keeps the mask off the chain from one bump to
         // the next (measured 0.38 against 0.70 ns per `u32`). Both sides
@@ -663,7 +658,7 @@ impl Bump {
         if new_ptr <= end {
             self.ptr.set(new_ptr);
             debug_assert!(aligned != 0, "bump returned null for {layout:?}");
-            // SAFETY: `aligned >= ptr > 0` (`NO_CHUNK`, or inside a chunk).
+            // SAFETY: `aligned >= ptr`, non-zero inside a chunk.
             Some(unsafe { NonNull::new_unchecked(aligned as *mut u8) })
         } else {
             None
