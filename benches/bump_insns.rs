@@ -6,10 +6,16 @@
 //! unlike time). `LEN` in the environment sets the byte count of the
 //! `ext`, `efs` and `efsc2` cases (default 1024). The fresh-arena cases
 //! (`alloc-small`, `atw-*`, `tatw-*`: 10,000 allocations in a new arena per
-//! iteration) take a few N; the others thousands. Run under `cargo bench`
-//! (no MODE) it only prints how to use it.
+//! iteration) take a few N; the others thousands. `u8`, `arr` (a
+//! `Layout::array::<u8>(LEN)` with `LEN` known only at run time), `shrink-sa`
+//! (`u32` shrunk to `u16`), `shrink-same` (`[u32; 2]` to `u32`) and `first`
+//! (new arena + first `u32`) are `benches/alloc.rs`'s cases, through the
+//! `Allocator` trait with bumpalo as `Bump<8>` (10,007 operations per
+//! iteration). Run under `cargo bench` (no MODE) it only prints how to use
+//! it.
 #![allow(clippy::type_complexity, clippy::result_large_err)] // the Big error on purpose, as in the suite
 
+use std::alloc::Layout;
 use std::hint::black_box;
 #[derive(Default)]
 struct Small(#[allow(dead_code)] u8);
@@ -432,6 +438,103 @@ fn main() {
                 black_box(v.as_slice());
             }
         }
+        "b-arr" => api::allocate_n(reps, api::bumpalo(n * api::N), || {
+            Layout::array::<u8>(black_box(n)).unwrap()
+        }),
+        "r-arr" => api::allocate_n(reps, rawmap::Bump::with_capacity(n * api::N), || {
+            Layout::array::<u8>(black_box(n)).unwrap()
+        }),
+        "b-u8" => api::allocate_n(reps, api::bumpalo(api::N), Layout::new::<u8>),
+        "r-u8" => api::allocate_n(reps, rawmap::Bump::with_capacity(api::N), Layout::new::<u8>),
+        "b-shrink-sa" => api::shrink_n(reps, api::bumpalo(4 * api::N), api::U32_U16),
+        "r-shrink-sa" => api::shrink_n(reps, rawmap::Bump::with_capacity(4 * api::N), api::U32_U16),
+        "b-shrink-same" => api::shrink_n(reps, api::bumpalo(8 * api::N), api::U32X2_U32),
+        "r-shrink-same" => api::shrink_n(
+            reps,
+            rawmap::Bump::with_capacity(8 * api::N),
+            api::U32X2_U32,
+        ),
+        "b-first" => api::first_n::<api::Bumpalo>(reps),
+        "r-first" => api::first_n::<rawmap::Bump>(reps),
         other => panic!("unknown mode {other}"),
+    }
+}
+
+/// `benches/alloc.rs`'s cases (bumpalo's `allocator_api` benchmark): both
+/// arenas through `allocator_api2::alloc::Allocator`, bumpalo as `Bump<8>`
+/// with capacity and limit, 10,007 operations per iteration, then a reset.
+mod api {
+    use std::alloc::Layout;
+    use std::hint::black_box;
+
+    use allocator_api2::alloc::Allocator;
+
+    pub const N: usize = 10_007;
+    pub type Bumpalo = bumpalo::Bump<{ std::mem::align_of::<usize>() }>;
+    pub const U32_U16: (Layout, Layout) = (Layout::new::<u32>(), Layout::new::<u16>());
+    pub const U32X2_U32: (Layout, Layout) = (Layout::new::<[u32; 2]>(), Layout::new::<u32>());
+
+    pub fn bumpalo(cap: usize) -> Bumpalo {
+        let b = Bumpalo::with_min_align_and_capacity(cap);
+        b.set_allocation_limit(Some(cap));
+        b
+    }
+
+    pub trait Reset: Default {
+        fn reset(&mut self);
+    }
+    impl Reset for rawmap::Bump {
+        #[inline(always)]
+        fn reset(&mut self) {
+            rawmap::Bump::reset(self);
+        }
+    }
+    impl Reset for Bumpalo {
+        #[inline(always)]
+        fn reset(&mut self) {
+            Bumpalo::reset(self);
+        }
+    }
+
+    /// As `benches/alloc.rs`'s `allocate_n`.
+    #[inline(never)]
+    pub fn allocate_n<A: Reset>(reps: usize, mut a: A, layout: impl Fn() -> Layout)
+    where
+        for<'a> &'a A: Allocator,
+    {
+        for _ in 0..reps {
+            for _ in 0..N {
+                black_box((&a).allocate(layout()).unwrap());
+            }
+            a.reset();
+        }
+    }
+
+    /// As `benches/alloc.rs`'s `resize_n`, shrinking.
+    #[inline(never)]
+    pub fn shrink_n<A: Reset>(reps: usize, mut a: A, (from, to): (Layout, Layout))
+    where
+        for<'a> &'a A: Allocator,
+    {
+        for _ in 0..reps {
+            for _ in 0..N {
+                let p = black_box(&a).allocate(from).unwrap().cast::<u8>();
+                // SAFETY: `p` is live with layout `from`, and `to` is smaller.
+                black_box(unsafe { black_box(&a).shrink(p, from, to) }.unwrap());
+            }
+            a.reset();
+        }
+    }
+
+    /// As `benches/alloc.rs`'s `first_allocation`: a new arena, one `u32`.
+    #[inline(never)]
+    pub fn first_n<A: Reset>(reps: usize)
+    where
+        for<'a> &'a A: Allocator,
+    {
+        for _ in 0..reps {
+            let a = A::default();
+            black_box(black_box(&a).allocate(Layout::new::<u32>()).unwrap());
+        }
     }
 }
