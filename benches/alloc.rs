@@ -504,6 +504,8 @@ fn global_vs_malloc(c: &mut Criterion) {
         }
         g.finish();
     }
+    // How the threads were served: arenas owned, shared slots used, spread.
+    eprintln!("after the global cases: {GLOBAL:?}");
 }
 
 criterion_group! {

@@ -25,7 +25,10 @@ import os
 import sys
 from collections import defaultdict
 
-root = os.path.join(os.path.dirname(__file__), "..", "target", "criterion")
+# RAWMAP_CRITERION_DIR: another run's criterion directory (e.g. one built
+# with other RUSTFLAGS in its own CARGO_TARGET_DIR).
+root = os.environ.get("RAWMAP_CRITERION_DIR") or os.path.join(
+    os.path.dirname(__file__), "..", "target", "criterion")
 if not os.path.isdir(root):
     sys.exit("no target/criterion: run `cargo bench` first")
 

@@ -27,11 +27,14 @@
 //! libc, or `rawmap::rt` for the main thread, points at its control block;
 //! see `src/alloc/thread.rs` for each arch) bumps from an arena of its own,
 //! one of [`GlobalBump::OWNED_SLOTS`]: plain loads and stores, no atomic
-//! read-modify-write, as cheap as [`GlobalBump::new_single_thread`]. An
-//! arena records its owner's thread pointer; the fast path reads the
-//! pointer (one instruction: `mov fs:[0]`, `mrs tpidr_el0`, `mv tp`...),
-//! hashes it to an arena and compares that arena's owner with it. A
-//! thread's first allocation claims a free arena among the four its hash
+//! read-modify-write, nearly as cheap as [`GlobalBump::new_single_thread`].
+//! Each arena's owner (its thread pointer) is recorded in a read-mostly
+//! array apart from the bump pointers; the fast path reads the thread
+//! pointer (one instruction: `mov fs:[0]`, `mrs tpidr_el0`, `mv tp`...) and
+//! compares it with arena 0's owner, then, if that is another thread, with
+//! the owner of the arena its hash picks. A thread's first allocation
+//! claims a free arena: arena 0 (so the first thread to allocate, in most
+//! programs the only one, needs no hash), else one of the four its hash
 //! points at, with one compare-and-swap; arenas are never given back (no
 //! libc tells a library that a thread ended), but no two live threads have
 //! the same thread pointer, and a later thread that gets an exited
@@ -56,7 +59,8 @@
 //! start-up other than `rt`'s that sets none: on x86_64 the `fs` base is
 //! checked once with `arch_prctl(ARCH_GET_FS)`, on i686 the `gs`
 //! selector, elsewhere the first allocating thread's register), a thread
-//! whose thread pointer is 0, or one whose four arenas are all owned, bumps
+//! whose thread pointer is 0, or one whose five arenas (arena 0 and the four
+//! its hash picks) are all owned, bumps
 //! from one of [`GlobalBump::SLOTS`] shared arenas ("slots"). A slot's
 //! whole state is one word, its bump pointer `top`, on a cache line of its
 //! own (128 bytes, so that no two slots share a line or an adjacent-line
@@ -93,11 +97,15 @@
 //! end when the block lies in that arena's current chunk.
 //!
 //! **Cost.** In an owned arena: a load of a read-mostly mode byte, the
-//! thread pointer, a shift, a multiplication and a shift, a load of the
-//! owner and a compare, beside the bump itself (under 1 ns); 1.2-1.4x
-//! [`GlobalBump::new_single_thread`]'s time on one thread, and no cache
-//! line is shared between threads (see `benches/alloc.rs` and the README's
-//! table). In a shared arena the compare-and-swap is the cost: 5-8 ns when
+//! thread pointer, a load of arena 0's owner and a compare (and for other
+//! threads a shift, a multiplication, a shift, a second owner and compare),
+//! beside the bump itself (under 1 ns); 1.2-1.5x
+//! [`GlobalBump::new_single_thread`]'s time on one thread, about a quarter
+//! to a third of glibc's `malloc`, and no line that one thread writes is
+//! read by another (see `benches/alloc.rs` and the README's table). The
+//! fast paths handle only owned arenas (and `new_single_thread`'s), so that
+//! their code has no compare-and-swap; the shared arenas take an
+//! out-of-line call. In a shared arena the compare-and-swap is the cost: 5-8 ns when
 //! uncontended on the reference machines; with one slot shared by two
 //! threads allocating at once every compare-and-swap would move the cache
 //! line between cores (measured 17x glibc's time), hence the slots. The
@@ -127,13 +135,11 @@ struct Slot {
     top: AtomicUsize,
 }
 
-/// An arena owned by one thread, found by its thread pointer.
+/// An arena owned by one thread, found by its thread pointer; its owner
+/// is in [`GlobalBump::owners`], apart (a word that every thread reads
+/// must not share a line with a bump pointer that one thread writes).
 #[repr(C, align(128))]
 struct Owned {
-    /// `!tp` of the thread that owns it (`tp`, its thread pointer, is never
-    /// 0 here, so `!tp` is never 0); 0 while free. Set once, by a
-    /// compare-and-swap from 0, and never changed again.
-    owner: AtomicUsize,
     /// As [`Slot::top`], but read and written by the owner only, with plain
     /// loads and stores (atomics only so that `Debug` may look).
     top: AtomicUsize,
@@ -156,6 +162,11 @@ struct Padded<T>(T);
 /// [Thread safety and its cost](self#thread-safety-and-its-cost).
 #[repr(C)]
 pub struct GlobalBump {
+    /// `owners[i]`: `!tp` of the thread that owns `owned[i]` (`tp`, its
+    /// thread pointer, is never 0 here, so `!tp` is never 0); 0 while free.
+    /// Set once, by a compare-and-swap from 0, and never changed again:
+    /// read-mostly, on lines of their own.
+    owners: Padded<[AtomicUsize; OWNED]>,
     owned: [Owned; OWNED],
     slots: [Slot; SLOTS],
     /// `false`: one thread only (plain loads and stores, slot 0 only).
@@ -329,9 +340,9 @@ impl GlobalBump {
     #[must_use]
     pub const fn new() -> Self {
         Self {
+            owners: Padded([const { AtomicUsize::new(0) }; OWNED]),
             owned: [const {
                 Owned {
-                    owner: AtomicUsize::new(0),
                     top: AtomicUsize::new(0),
                 }
             }; OWNED],
@@ -385,9 +396,10 @@ impl GlobalBump {
     /// Arenas owned by a thread (live or exited) so far. For tests.
     #[doc(hidden)]
     pub fn owned_arenas(&self) -> usize {
-        self.owned
+        self.owners
+            .0
             .iter()
-            .filter(|o| o.owner.load(Ordering::Relaxed) != 0)
+            .filter(|o| o.load(Ordering::Relaxed) != 0)
             .count()
     }
 
@@ -407,30 +419,38 @@ impl GlobalBump {
         }
     }
 
-    /// The calling thread's arena: its own if it owns one (one load of the
-    /// mode, the thread pointer, one load of the owner), else a shared one.
+    /// The calling thread's arena if plain loads and stores may update it:
+    /// the arena the thread owns (one load of the mode, the thread pointer,
+    /// one load of the owner), or `new_single_thread`'s slot 0. `None`:
+    /// see [`arena_slow`](Self::arena_slow). The fast paths below use only
+    /// this, so that their code knows at compile time that no atomic
+    /// read-modify-write is needed.
     #[inline(always)]
-    fn arena(&self) -> Arena<'_> {
+    fn plain_arena(&self) -> Option<&AtomicUsize> {
         match self.tp.load(Ordering::Relaxed) {
             TP_YES => {
                 // SAFETY: `TP_YES` is stored only after
                 // `thread_pointer_usable()` returned true.
                 let tp = unsafe { thread_pointer() };
-                let o = &self.owned[owned_of_tp(tp)];
-                if o.owner.load(Ordering::Relaxed) == !tp {
-                    return Arena {
-                        top: &o.top,
-                        atomic: false,
-                    };
+                // Arena 0 first, without the hash: the first thread to
+                // allocate (in most programs the only one) claims it.
+                if self.owners.0[0].load(Ordering::Relaxed) == !tp {
+                    return Some(&self.owned[0].top);
                 }
-                self.arena_slow()
+                let i = owned_of_tp(tp);
+                (self.owners.0[i].load(Ordering::Relaxed) == !tp).then_some(&self.owned[i].top)
             }
-            TP_SINGLE => Arena {
-                top: &self.slots[0].top,
-                atomic: false,
-            },
-            TP_NO => self.shared_arena(),
-            _ => self.arena_slow(),
+            TP_SINGLE => Some(&self.slots[0].top),
+            _ => None,
+        }
+    }
+
+    /// The calling thread's arena, whichever it is.
+    #[inline(always)]
+    fn arena(&self) -> Arena<'_> {
+        match self.plain_arena() {
+            Some(top) => Arena { top, atomic: false },
+            None => self.arena_slow(),
         }
     }
 
@@ -457,6 +477,13 @@ impl GlobalBump {
     #[inline(never)]
     fn arena_slow(&self) -> Arena<'_> {
         let mut mode = self.tp.load(Ordering::Relaxed);
+        if mode == TP_SINGLE {
+            // Not reached from the fast paths (`plain_arena` answers).
+            return Arena {
+                top: &self.slots[0].top,
+                atomic: false,
+            };
+        }
         if mode == TP_UNKNOWN {
             // Threads racing here find the same answer unless one of them
             // has no thread pointer; either answer is then sound (a thread
@@ -476,29 +503,33 @@ impl GlobalBump {
             let tp = unsafe { thread_pointer() };
             if tp != 0 {
                 let first = owned_of_tp(tp);
-                let probe = |k: usize| &self.owned[(first + k) % OWNED];
-                for k in 0..PROBES {
-                    let o = probe(k);
-                    if o.owner.load(Ordering::Relaxed) == !tp {
+                // Arena 0, then the hash's four.
+                let probe = |k: usize| match k {
+                    0 => 0,
+                    _ => (first + k - 1) % OWNED,
+                };
+                for k in 0..=PROBES {
+                    let i = probe(k);
+                    if self.owners.0[i].load(Ordering::Relaxed) == !tp {
                         return Arena {
-                            top: &o.top,
+                            top: &self.owned[i].top,
                             atomic: false,
                         };
                     }
                 }
-                for k in 0..PROBES {
-                    let o = probe(k);
+                for k in 0..=PROBES {
+                    let i = probe(k);
+                    let o = &self.owners.0[i];
                     // Acquire: a free arena's `top` is 0 and stays so until
                     // its owner maps a chunk; nothing to synchronise with,
                     // but the claim must not be reordered after our first
                     // use of it.
-                    if o.owner.load(Ordering::Relaxed) == 0
-                        && o.owner
-                            .compare_exchange(0, !tp, Ordering::Acquire, Ordering::Relaxed)
+                    if o.load(Ordering::Relaxed) == 0
+                        && o.compare_exchange(0, !tp, Ordering::Acquire, Ordering::Relaxed)
                             .is_ok()
                     {
                         return Arena {
-                            top: &o.top,
+                            top: &self.owned[i].top,
                             atomic: false,
                         };
                     }
@@ -600,6 +631,43 @@ impl GlobalBump {
         }
     }
 
+    /// `alloc` in arena `a`: the bump, else the slow path.
+    #[inline(always)]
+    fn alloc_in(&self, a: Arena<'_>, size: usize, align: usize) -> *mut u8 {
+        if size < LARGE
+            && align <= FAST_ALIGN_MAX
+            && let Some(p) = self.bump(a, size, align)
+        {
+            return p;
+        }
+        self.alloc_slow(a, size, align)
+    }
+
+    /// `alloc` outside the fast path: a shared arena (one compare-and-swap),
+    /// or the thread's first call (claims an owned arena).
+    #[inline(never)]
+    fn alloc_other(&self, size: usize, align: usize) -> *mut u8 {
+        self.alloc_in(self.other_arena(), size, align)
+    }
+
+    /// The arena when [`plain_arena`](Self::plain_arena) has none: a
+    /// process without thread pointers goes straight to its shared arena.
+    #[inline(always)]
+    fn other_arena(&self) -> Arena<'_> {
+        if self.tp.load(Ordering::Relaxed) == TP_NO {
+            self.shared_arena()
+        } else {
+            self.arena_slow()
+        }
+    }
+
+    /// `dealloc` of a small block outside the fast path (a shared arena,
+    /// or the thread's first call).
+    #[inline(never)]
+    fn rollback_slow(&self, p: usize, size: usize) {
+        self.other_arena().rollback(p, size);
+    }
+
     /// The out-of-line part of `realloc`: large blocks, moves, and the
     /// size checks.
     ///
@@ -696,14 +764,10 @@ unsafe impl GlobalAlloc for GlobalBump {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let (size, align) = (layout.size(), layout.align());
-        let a = self.arena();
-        if size < LARGE
-            && align <= FAST_ALIGN_MAX
-            && let Some(p) = self.bump(a, size, align)
-        {
-            return p;
-        }
-        self.alloc_slow(a, size, align)
+        let Some(top) = self.plain_arena() else {
+            return self.alloc_other(size, align);
+        };
+        self.alloc_in(Arena { top, atomic: false }, size, align)
     }
 
     /// Zeroes only what may have been used before: a block bumped from a
@@ -735,7 +799,10 @@ unsafe impl GlobalAlloc for GlobalBump {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let size = layout.size();
         if size < LARGE {
-            self.arena().rollback(ptr as usize, size);
+            match self.plain_arena() {
+                Some(top) => Arena { top, atomic: false }.rollback(ptr as usize, size),
+                None => self.rollback_slow(ptr as usize, size),
+            }
         } else {
             let len = round_up(size, page_size()).unwrap_or(size);
             // SAFETY: a large block is a mapping of its own, which the
