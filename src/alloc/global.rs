@@ -169,8 +169,6 @@ pub struct GlobalBump {
     owners: Padded<[AtomicUsize; OWNED]>,
     owned: [Owned; OWNED],
     slots: [Slot; SLOTS],
-    /// `false`: one thread only (plain loads and stores, slot 0 only).
-    shared: bool,
     /// `TP_UNKNOWN` until the first allocation finds out whether threads
     /// can be told apart by their thread pointer (`TP_YES`, `TP_NO`);
     /// `TP_SINGLE` for `new_single_thread`. The fast path's one load of
@@ -315,7 +313,7 @@ impl core::fmt::Debug for GlobalBump {
         };
         f.debug_struct("GlobalBump")
             .field("mapped_bytes", &self.mapped_bytes())
-            .field("shared", &self.shared)
+            .field("shared", &self.is_shared())
             .field("thread_pointer", &tp)
             .field("owned_arenas", &self.owned_arenas())
             .field("spread", &self.spread.load(Ordering::Relaxed))
@@ -351,7 +349,6 @@ impl GlobalBump {
                     top: AtomicUsize::new(0),
                 }
             }; SLOTS],
-            shared: true,
             tp: AtomicU8::new(TP_UNKNOWN),
             spread: AtomicBool::new(false),
             mapped: Padded(AtomicUsize::new(0)),
@@ -382,7 +379,6 @@ impl GlobalBump {
     #[must_use]
     pub const unsafe fn new_single_thread() -> Self {
         let mut a = Self::new();
-        a.shared = false;
         a.tp = AtomicU8::new(TP_SINGLE);
         a
     }
@@ -391,6 +387,13 @@ impl GlobalBump {
     /// unmapped) and every live large block.
     pub fn mapped_bytes(&self) -> usize {
         self.mapped.0.load(Ordering::Relaxed)
+    }
+
+    /// `false` for [`new_single_thread`](Self::new_single_thread)'s
+    /// allocator (derived from the mode, which says it once).
+    #[inline]
+    fn is_shared(&self) -> bool {
+        self.tp.load(Ordering::Relaxed) != TP_SINGLE
     }
 
     /// Arenas owned by a thread (live or exited) so far. For tests.
@@ -406,7 +409,7 @@ impl GlobalBump {
     /// Whether the calling thread owns an arena. For tests.
     #[doc(hidden)]
     pub fn owns_arena(&self) -> bool {
-        self.shared && !self.arena().atomic
+        self.is_shared() && !self.arena().atomic
     }
 
     /// Picks shared slots by stack address from now on, as the first
@@ -414,7 +417,7 @@ impl GlobalBump {
     /// depends on it.
     #[doc(hidden)]
     pub fn spread_now(&self) {
-        if self.shared {
+        if self.is_shared() {
             self.spread.store(true, Ordering::Relaxed);
         }
     }
